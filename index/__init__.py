@@ -1,0 +1,1 @@
+"""OpenAPI ingestion, the LanceDB operation index, and the snippet renderers."""

@@ -1,0 +1,85 @@
+"""Reading spec files safely: size limits, safe YAML, and a guard against alias bombs."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+import yaml
+
+from index.errors import SpecLoadError
+
+MAX_SPEC_BYTES = 64 * 1024 * 1024
+# Budget of nodes after expanding YAML aliases; a "billion laughs" document blows far past it.
+MAX_YAML_NODES = 3_000_000
+
+try:
+    _YamlLoader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _YamlLoader = yaml.SafeLoader
+
+
+def parse_spec_bytes(data: bytes, name: str, max_bytes: int = MAX_SPEC_BYTES) -> dict[str, Any]:
+    """Parse a JSON or YAML spec; raise SpecLoadError with a one-line reason."""
+    if len(data) > max_bytes:
+        raise SpecLoadError(
+            f"{name}: file is {len(data) / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpecLoadError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    stripped = text.lstrip()
+    if not stripped:
+        raise SpecLoadError(f"{name}: empty file")
+    doc: Any
+    if stripped[0] in "{[":
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SpecLoadError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    else:
+        try:
+            doc = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise SpecLoadError(f"{name}: invalid YAML{where}: {problem}") from None
+        doc = _normalise_yaml(doc, name)
+    if not isinstance(doc, dict):
+        raise SpecLoadError(f"{name}: top level is {type(doc).__name__}, not a mapping")
+    if not ("openapi" in doc or "swagger" in doc):
+        raise SpecLoadError(f"{name}: not an OpenAPI or Swagger document (no 'openapi'/'swagger' key)")
+    if not isinstance(doc.get("paths", {}), dict):
+        raise SpecLoadError(f"{name}: 'paths' is not a mapping")
+    return doc
+
+
+def _normalise_yaml(doc: Any, name: str) -> Any:
+    """Copy a YAML tree into JSON types, counting nodes so that alias bombs are refused.
+
+    Keys become strings (YAML reads `200:` as an int) and dates become ISO strings.
+    """
+    budget = [MAX_YAML_NODES]
+
+    def walk(node: Any, depth: int) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise SpecLoadError(
+                f"{name}: YAML expands to more than {MAX_YAML_NODES:,} nodes (alias bomb?)"
+            )
+        if depth > 200:
+            raise SpecLoadError(f"{name}: YAML nested deeper than 200 levels")
+        if isinstance(node, dict):
+            return {str(k): walk(v, depth + 1) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, depth + 1) for v in node]
+        if isinstance(node, (datetime.date, datetime.datetime)):
+            return node.isoformat()
+        if isinstance(node, bytes):
+            return node.decode("utf-8", "replace")
+        return node
+
+    return walk(doc, 0)

@@ -1,0 +1,99 @@
+"""Vector, keyword and hybrid (reciprocal-rank fused) search over the operation index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from index.embed import Embedder
+from index.store import SUMMARY_COLUMNS, IndexStore, SearchHit
+
+SearchMode = Literal["vector", "keyword", "hybrid"]
+RRF_K = 60
+CANDIDATES_PER_SIDE = 50
+
+
+@dataclass
+class SearchResult:
+    id: str
+    api_name: str
+    api_provider: str
+    method: str
+    path: str
+    operation_id: str
+    endpoint_name: str
+    summary: str
+    spec: str
+    score: float
+    vector_rank: int | None = None
+    keyword_rank: int | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], score: float) -> SearchResult:
+        return cls(
+            id=row["id"],
+            api_name=row["api_name"],
+            api_provider=row["api_provider"],
+            method=row["method"],
+            path=row["path"],
+            operation_id=row["operation_id"],
+            endpoint_name=row["endpoint_name"],
+            summary=row["functionality"],
+            spec=row["spec_key"],
+            score=score,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "api_name": self.api_name,
+            "api_provider": self.api_provider,
+            "method": self.method,
+            "path": self.path,
+            "operation_id": self.operation_id,
+            "endpoint_name": self.endpoint_name,
+            "summary": self.summary,
+            "spec": self.spec,
+            "score": round(self.score, 6),
+            "id": self.id,
+        }
+
+
+class Searcher:
+    def __init__(self, store: IndexStore, embedder: Embedder):
+        self.store = store
+        self.embedder = embedder
+
+    def search(self, query: str, k: int = 10, mode: SearchMode = "hybrid") -> list[SearchResult]:
+        if mode == "vector":
+            return [SearchResult.from_row(h.row, h.score) for h in self._vector(query, k)]
+        if mode == "keyword":
+            return [SearchResult.from_row(h.row, h.score) for h in self._keyword(query, k)]
+        depth = max(k, CANDIDATES_PER_SIDE)
+        return fuse(self._vector(query, depth), self._keyword(query, depth), k)
+
+    def _vector(self, query: str, k: int) -> list[SearchHit]:
+        vector = self.embedder.embed([query])[0]
+        return self.store.search_vector(vector, k, SUMMARY_COLUMNS)
+
+    def _keyword(self, query: str, k: int) -> list[SearchHit]:
+        return self.store.search_keyword(keyword_query(query), k, SUMMARY_COLUMNS)
+
+
+def keyword_query(text: str) -> str:
+    """Words of the query joined for the full-text index (its query parser rejects symbols)."""
+    words = "".join(c if c.isalnum() else " " for c in text).split()
+    return " ".join(words)
+
+
+def fuse(vector: list[SearchHit], keyword: list[SearchHit], k: int) -> list[SearchResult]:
+    """Reciprocal-rank fusion: each list contributes 1 / (RRF_K + rank)."""
+    fused: dict[str, SearchResult] = {}
+    for rank, hit in enumerate(vector, start=1):
+        result = fused.setdefault(hit.row["id"], SearchResult.from_row(hit.row, 0.0))
+        result.score += 1.0 / (RRF_K + rank)
+        result.vector_rank = rank
+    for rank, hit in enumerate(keyword, start=1):
+        result = fused.setdefault(hit.row["id"], SearchResult.from_row(hit.row, 0.0))
+        result.score += 1.0 / (RRF_K + rank)
+        result.keyword_rank = rank
+    return sorted(fused.values(), key=lambda r: -r.score)[:k]

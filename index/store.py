@@ -1,0 +1,310 @@
+"""The embedded LanceDB index: one row per operation, one row per ingested spec.
+
+Every write is a LanceDB commit, so a build killed midway leaves the last committed version
+readable. Spec rows are written only after their operation rows, so an interrupted spec is
+simply ingested again on the next run (its partial rows are deleted first).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from index.errors import IndexError_
+
+OPERATIONS = "operations"
+SPECS = "specs"
+META_FILE = "apicall-index.json"
+FORMAT_VERSION = 1
+FTS_COLUMN = "search_text"
+
+_STRING_FIELDS = (
+    "id",
+    "api_name",
+    "api_provider",
+    "api_description",
+    "api_version",
+    "endpoint_name",
+    "operation_id",
+    "functionality",
+    "description",
+    "path",
+    "method",
+    "servers",
+    "parameters",
+    "request_body",
+    "security",
+    "security_schemes",
+    "spec_key",
+    "spec_hash",
+    "spec_version",
+    "embedding_text",
+    "search_text",
+)
+SUMMARY_COLUMNS = [
+    "id",
+    "api_name",
+    "api_provider",
+    "method",
+    "path",
+    "operation_id",
+    "endpoint_name",
+    "functionality",
+    "spec_key",
+]
+
+
+def operations_schema(dimension: int) -> pa.Schema:
+    fields = [pa.field(name, pa.string()) for name in _STRING_FIELDS]
+    fields += [
+        pa.field("request_content_types", pa.list_(pa.string())),
+        pa.field("tags", pa.list_(pa.string())),
+        pa.field("deprecated", pa.bool_()),
+        pa.field("vector", pa.list_(pa.float32(), dimension)),
+    ]
+    return pa.schema(fields)
+
+
+SPECS_SCHEMA = pa.schema(
+    [
+        pa.field("spec_key", pa.string()),
+        pa.field("spec_hash", pa.string()),
+        pa.field("api_name", pa.string()),
+        pa.field("spec_version", pa.string()),
+        pa.field("operations", pa.int64()),
+        pa.field("validation_errors", pa.list_(pa.string())),
+        pa.field("warnings", pa.list_(pa.string())),
+        pa.field("indexed_at", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class IndexMeta:
+    embedder_kind: str
+    embedder_name: str
+    dimension: int
+
+
+@dataclass
+class SearchHit:
+    row: dict[str, Any]
+    score: float
+
+
+def sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+class IndexStore:
+    """One index directory. Safe to share between threads for reads; writes are serialised."""
+
+    def __init__(self, directory: Path):
+        import lancedb
+
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._db = lancedb.connect(str(self.directory))
+        self._write_lock = threading.Lock()
+        self._tables: dict[str, Any] = {}
+
+    # -- metadata -------------------------------------------------------------------------
+    def read_meta(self) -> IndexMeta | None:
+        path = self.directory / META_FILE
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text())
+            if data.get("format") != FORMAT_VERSION:
+                raise IndexError_(
+                    f"{self.directory} has index format {data.get('format')}, this apicall "
+                    f"reads {FORMAT_VERSION}: rebuild it in a new directory"
+                )
+            embedder = data["embedder"]
+            return IndexMeta(embedder["kind"], embedder["name"], int(embedder["dimension"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise IndexError_(f"{path} is unreadable ({exc}); remove the index folder") from None
+
+    def write_meta(self, meta: IndexMeta) -> None:
+        path = self.directory / META_FILE
+        payload = {
+            "format": FORMAT_VERSION,
+            "embedder": {
+                "kind": meta.embedder_kind,
+                "name": meta.embedder_name,
+                "dimension": meta.dimension,
+            },
+        }
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(payload, indent=2))
+        os.replace(tmp, path)
+
+    # -- tables ---------------------------------------------------------------------------
+    def _table_names(self) -> set[str]:
+        result = self._db.list_tables()
+        names = getattr(result, "tables", result)
+        return set(names)
+
+    def table(self, name: str) -> Any | None:
+        if name in self._tables:
+            return self._tables[name]
+        if name not in self._table_names():
+            return None
+        table = self._db.open_table(name)
+        self._tables[name] = table
+        return table
+
+    def _table_or_create(self, name: str, schema: pa.Schema) -> Any:
+        table = self.table(name)
+        if table is None:
+            table = self._db.create_table(name, schema=schema, exist_ok=True)
+            self._tables[name] = table
+        return table
+
+    def refresh(self) -> None:
+        """See commits made by another process (the server after `apicall index add`)."""
+        for table in self._tables.values():
+            table.checkout_latest()
+
+    # -- writes ---------------------------------------------------------------------------
+    def add_operations(self, rows: list[dict[str, Any]], vectors: np.ndarray) -> None:
+        if not rows:
+            return
+        schema = operations_schema(int(vectors.shape[1]))
+        columns: dict[str, Any] = {name: [row[name] for row in rows] for name in schema.names[:-1]}
+        flat = pa.array(np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1))
+        columns["vector"] = pa.FixedSizeListArray.from_arrays(flat, int(vectors.shape[1]))
+        batch = pa.Table.from_pydict(columns, schema=schema)
+        with self._write_lock:
+            self._table_or_create(OPERATIONS, schema).add(batch)
+
+    def delete_operations(
+        self, spec_key: str, keep_hash: str | None = None, only_hash: str | None = None
+    ) -> None:
+        """Delete a spec's rows: all, all but one content hash, or only one content hash."""
+        table = self.table(OPERATIONS)
+        if table is None:
+            return
+        where = f"spec_key = {sql_string(spec_key)}"
+        if keep_hash is not None:
+            where += f" AND spec_hash != {sql_string(keep_hash)}"
+        if only_hash is not None:
+            where += f" AND spec_hash = {sql_string(only_hash)}"
+        with self._write_lock:
+            table.delete(where)
+
+    def upsert_specs(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        table = self._table_or_create(SPECS, SPECS_SCHEMA)
+        data = pa.Table.from_pylist(rows, schema=SPECS_SCHEMA)
+        with self._write_lock:
+            (
+                table.merge_insert("spec_key")
+                .when_matched_update_all()
+                .when_not_matched_insert_all()
+                .execute(data)
+            )
+
+    def delete_spec(self, spec_key: str) -> bool:
+        specs = self.table(SPECS)
+        known = spec_key in self.spec_hashes()
+        self.delete_operations(spec_key)
+        if specs is not None:
+            with self._write_lock:
+                specs.delete(f"spec_key = {sql_string(spec_key)}")
+        return known
+
+    def finish_build(self) -> None:
+        """Compact small fragments and bring the keyword index up to date."""
+        table = self.table(OPERATIONS)
+        if table is None:
+            return
+        with self._write_lock:
+            if not any(ix.name == f"{FTS_COLUMN}_idx" for ix in table.list_indices()):
+                table.create_fts_index(FTS_COLUMN, use_tantivy=False, replace=True)
+            table.optimize()
+        specs = self.table(SPECS)
+        if specs is not None:
+            with self._write_lock:
+                specs.optimize()
+
+    # -- reads ----------------------------------------------------------------------------
+    def spec_hashes(self) -> dict[str, str]:
+        table = self.table(SPECS)
+        if table is None:
+            return {}
+        data = table.to_arrow().select(["spec_key", "spec_hash"]).to_pydict()
+        return dict(zip(data["spec_key"], data["spec_hash"], strict=True))
+
+    def operation_spec_keys(self) -> set[str]:
+        table = self.table(OPERATIONS)
+        if table is None:
+            return set()
+        return set(table.to_arrow().column("spec_key").unique().to_pylist())
+
+    def specs(self) -> list[dict[str, Any]]:
+        table = self.table(SPECS)
+        if table is None:
+            return []
+        rows: list[dict[str, Any]] = table.to_arrow().to_pylist()
+        return sorted(rows, key=lambda r: r["spec_key"])
+
+    def count_operations(self) -> int:
+        table = self.table(OPERATIONS)
+        return 0 if table is None else int(table.count_rows())
+
+    def size_on_disk(self) -> int:
+        return sum(f.stat().st_size for f in self.directory.rglob("*") if f.is_file())
+
+    def get_operation(self, operation_id: str) -> dict[str, Any] | None:
+        table = self.table(OPERATIONS)
+        if table is None:
+            return None
+        rows = table.search().where(f"id = {sql_string(operation_id)}").limit(1).to_list()
+        return rows[0] if rows else None
+
+    def operations_of_spec(self, spec_key: str) -> list[dict[str, Any]]:
+        table = self.table(OPERATIONS)
+        if table is None:
+            return []
+        where = f"spec_key = {sql_string(spec_key)}"
+        rows: list[dict[str, Any]] = table.search().where(where).limit(1_000_000).to_list()
+        return rows
+
+    def search_vector(self, vector: np.ndarray, k: int, columns: list[str]) -> list[SearchHit]:
+        table = self.table(OPERATIONS)
+        if table is None:
+            return []
+        rows = (
+            table.search(vector.astype(np.float32), vector_column_name="vector")
+            .distance_type("cosine")
+            .select([*columns, "_distance"])
+            .limit(k)
+            .to_list()
+        )
+        return [SearchHit(row, 1.0 - float(row.pop("_distance"))) for row in rows]
+
+    def search_keyword(self, text: str, k: int, columns: list[str]) -> list[SearchHit]:
+        table = self.table(OPERATIONS)
+        if table is None or not text.strip():
+            return []
+        try:
+            rows = (
+                table.search(text, query_type="fts", fts_columns=FTS_COLUMN)
+                .select([*columns, "_score"])
+                .limit(k)
+                .to_list()
+            )
+        except (ValueError, RuntimeError) as exc:
+            if "index" in str(exc).lower():
+                return []  # no keyword index yet: the vector side still answers
+            raise
+        return [SearchHit(row, float(row.pop("_score"))) for row in rows]

@@ -1,0 +1,1 @@
+"""The apicall language server and command line."""
