@@ -138,7 +138,7 @@ def process_spec(job: _Job) -> _Processed:
         warnings = extracted.warnings
         if size > job.validate_max_bytes:
             warnings = [note, *warnings]
-        info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+        info: dict[str, Any] = doc["info"] if isinstance(doc.get("info"), dict) else {}
         version = str(doc.get("openapi") or doc.get("swagger") or "")
         return _Processed(
             job.key,
@@ -278,9 +278,8 @@ def _run(jobs: list[_Job], workers: int | None) -> Iterator[_Processed]:
 
 def _check_embedder(store: IndexStore, embedder: Embedder) -> None:
     meta = store.read_meta()
-    kind = embedder.name.split(":", 1)[0]
     if meta is None:
-        store.write_meta(IndexMeta(kind, embedder.name, embedder.dimension))
+        store.write_meta(IndexMeta(embedder.kind, embedder.name, embedder.dimension))
     elif meta.embedder_name != embedder.name or meta.dimension != embedder.dimension:
         raise IndexError_(
             f"{store.directory} was built with embedder {meta.embedder_name} "

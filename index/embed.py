@@ -11,9 +11,11 @@ Two kinds:
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import math
 import os
+import shutil
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +33,7 @@ STATIC_TABLE_FILE = "static_vectors.npy"
 
 
 class Embedder(Protocol):
+    kind: str  # "static" or "transformer": what load_embedder needs to load it again
     name: str
     dimension: int
 
@@ -62,6 +65,8 @@ def _offline() -> None:
 
 
 class TransformerEmbedder:
+    kind = "transformer"
+
     def __init__(self, model_dir: Path, batch_size: int = 128, max_seq_length: int = 64):
         self.model_dir = Path(model_dir)
         if not (self.model_dir / "config.json").is_file():
@@ -115,6 +120,8 @@ class TransformerEmbedder:
 class StaticEmbedder:
     """Weighted mean of distilled word-piece vectors."""
 
+    kind = "static"
+
     def __init__(self, table: np.ndarray, tokenizer_file: Path, source_name: str):
         from tokenizers import Tokenizer
 
@@ -161,6 +168,8 @@ def distill_static_table(model_dir: Path, out_file: Path, batch_size: int = 512)
     vocab_size = tokenizer.get_vocab_size()
     cls_id = tokenizer.token_to_id("[CLS]")
     sep_id = tokenizer.token_to_id("[SEP]")
+    if cls_id is None or sep_id is None:
+        raise EmbedderError(f"{model_dir} is not a BERT-style model ([CLS]/[SEP] missing)")
     model = AutoModel.from_pretrained(str(model_dir))
     model.eval()
     table = np.zeros((vocab_size, model.config.hidden_size), dtype=np.float32)
@@ -188,6 +197,18 @@ def _zipf_weights(vocab_size: int, first_word_id: int = 1996, a: float = 1e-3) -
     return (a / (a + probability)).astype(np.float32)
 
 
+def _install_static_table(source: Path, table_file: Path) -> None:
+    """Copy the distilled table into a new index from the user's cache, distilling it once."""
+    from index.settings import data_dir
+
+    digest = hashlib.sha1(str(source.resolve()).encode()).hexdigest()[:12]
+    cached = data_dir() / "embedders" / f"static-{digest}.npy"
+    if not cached.is_file():
+        distill_static_table(source, cached)
+    table_file.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cached, table_file)
+
+
 _CACHE: dict[tuple[str, str], Embedder] = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -209,12 +230,8 @@ def load_embedder(kind: str, index_dir: Path, model_dir: Path | None = None) -> 
         elif kind == "static":
             table_file = Path(index_dir) / "embedder" / STATIC_TABLE_FILE
             if not table_file.is_file():
-                distill_static_table(source, table_file)
-            name = (
-                "all-MiniLM-L6-v2"
-                if DEFAULT_MODEL_PACKAGE in str(source)
-                else source.name
-            )
+                _install_static_table(source, table_file)
+            name = "all-MiniLM-L6-v2" if DEFAULT_MODEL_PACKAGE in str(source) else source.name
             embedder = StaticEmbedder(np.load(table_file), source / "tokenizer.json", name)
         else:
             raise EmbedderError(f"unknown embedder kind {kind!r}: use 'static' or 'transformer'")

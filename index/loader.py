@@ -23,9 +23,8 @@ except AttributeError:  # PyYAML built without libyaml
 def parse_spec_bytes(data: bytes, name: str, max_bytes: int = MAX_SPEC_BYTES) -> dict[str, Any]:
     """Parse a JSON or YAML spec; raise SpecLoadError with a one-line reason."""
     if len(data) > max_bytes:
-        raise SpecLoadError(
-            f"{name}: file is {len(data) / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit"
-        )
+        size, limit = len(data) / 2**20, max_bytes / 2**20
+        raise SpecLoadError(f"{name}: file is {size:.1f} MiB, over the {limit:.0f} MiB limit")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -41,7 +40,7 @@ def parse_spec_bytes(data: bytes, name: str, max_bytes: int = MAX_SPEC_BYTES) ->
             raise SpecLoadError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
     else:
         try:
-            doc = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+            doc = yaml.load(text, Loader=_YamlLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -51,7 +50,9 @@ def parse_spec_bytes(data: bytes, name: str, max_bytes: int = MAX_SPEC_BYTES) ->
     if not isinstance(doc, dict):
         raise SpecLoadError(f"{name}: top level is {type(doc).__name__}, not a mapping")
     if not ("openapi" in doc or "swagger" in doc):
-        raise SpecLoadError(f"{name}: not an OpenAPI or Swagger document (no 'openapi'/'swagger' key)")
+        raise SpecLoadError(
+            f"{name}: not an OpenAPI or Swagger document (no 'openapi'/'swagger' key)"
+        )
     if not isinstance(doc.get("paths", {}), dict):
         raise SpecLoadError(f"{name}: 'paths' is not a mapping")
     return doc

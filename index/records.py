@@ -80,10 +80,19 @@ def spec_version(doc: dict[str, Any]) -> str:
     return f"swagger {doc.get('swagger')}"
 
 
-def extract_operations(doc: dict[str, Any], spec_key: str, spec_hash: str) -> ExtractResult:
-    """Every operation of a parsed document as a record."""
+DEFAULT_BODY_BUDGET = 2500
+
+
+def extract_operations(
+    doc: dict[str, Any], spec_key: str, spec_hash: str, body_budget: int = DEFAULT_BODY_BUDGET
+) -> ExtractResult:
+    """Every operation of a parsed document as a record.
+
+    `body_budget` caps the schema nodes inlined per request body, which keeps index rows small;
+    rendering straight from a spec file can afford a larger one.
+    """
     resolver = RefResolver(doc)
-    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+    info: dict[str, Any] = doc["info"] if isinstance(doc.get("info"), dict) else {}
     is_swagger2 = "swagger" in doc and "openapi" not in doc
     servers = _swagger2_servers(doc) if is_swagger2 else _oas3_servers(doc.get("servers"))
     api_name = _text(info.get("title")) or spec_key.rsplit("/", 1)[-1]
@@ -101,7 +110,9 @@ def extract_operations(doc: dict[str, Any], spec_key: str, spec_hash: str) -> Ex
         item = resolver.shallow(raw_item)
         if not isinstance(item, dict):
             continue
-        shared_params = item.get("parameters") if isinstance(item.get("parameters"), list) else []
+        shared_params: list[Any] = (
+            item["parameters"] if isinstance(item.get("parameters"), list) else []
+        )
         item_servers = (
             _oas3_servers(item.get("servers")) if not is_swagger2 and item.get("servers") else None
         )
@@ -120,6 +131,7 @@ def extract_operations(doc: dict[str, Any], spec_key: str, spec_hash: str) -> Ex
                     if not is_swagger2 and op.get("servers")
                     else item_servers or servers,
                     resolver=resolver,
+                    body_budget=body_budget,
                     is_swagger2=is_swagger2,
                     global_security=global_security,
                     schemes=schemes,
@@ -146,6 +158,7 @@ def _record(
     shared_params: list[Any],
     servers: list[dict[str, Any]],
     resolver: RefResolver,
+    body_budget: int,
     is_swagger2: bool,
     global_security: list[Any] | None,
     schemes: dict[str, Any],
@@ -160,14 +173,11 @@ def _record(
     params = _merge_parameters(shared_params, op.get("parameters"), resolver)
     request_body: dict[str, Any] | None
     if is_swagger2:
-        params, request_body = _swagger2_body(params, op, doc, resolver)
+        params, request_body = _swagger2_body(params, op, doc, resolver, body_budget)
         params = [_swagger2_parameter(p) for p in params]
     else:
-        request_body = _oas3_body(op.get("requestBody"), resolver)
-    params = [
-        {**p, "schema": resolver.resolve(p["schema"], budget=300)} if "schema" in p else p
-        for p in params
-    ]
+        request_body = _oas3_body(op.get("requestBody"), resolver, body_budget)
+    params = [_resolve_parameter(p, resolver) for p in params]
     security = op.get("security") if isinstance(op.get("security"), list) else global_security
     used = {name for req in security or [] if isinstance(req, dict) for name in req}
     operation_id = _text(op.get("operationId"))
@@ -201,6 +211,14 @@ def _record(
     record.embedding_text = embedding_text(record)
     record.search_text = search_text(record)
     return record
+
+
+def _resolve_parameter(param: dict[str, Any], resolver: RefResolver) -> dict[str, Any]:
+    resolved = dict(param)
+    for key, budget in (("schema", 300), ("examples", 100), ("content", 300)):
+        if key in resolved:
+            resolved[key] = resolver.resolve(resolved[key], budget=budget)
+    return resolved
 
 
 def endpoint_name_from(method: str, path: str) -> str:
@@ -255,9 +273,7 @@ def search_text(record: OperationRecord) -> str:
     return " ".join(p for p in pieces if p)
 
 
-def _merge_parameters(
-    shared: list[Any], own: Any, resolver: RefResolver
-) -> list[dict[str, Any]]:
+def _merge_parameters(shared: list[Any], own: Any, resolver: RefResolver) -> list[dict[str, Any]]:
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for raw in [*shared, *(own if isinstance(own, list) else [])]:
         param = resolver.shallow(raw)
@@ -267,7 +283,7 @@ def _merge_parameters(
     return list(merged.values())
 
 
-def _oas3_body(raw: Any, resolver: RefResolver) -> dict[str, Any] | None:
+def _oas3_body(raw: Any, resolver: RefResolver, budget: int) -> dict[str, Any] | None:
     body = resolver.shallow(raw)
     if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
         return None
@@ -277,7 +293,7 @@ def _oas3_body(raw: Any, resolver: RefResolver) -> dict[str, Any] | None:
         entry: dict[str, Any] = {}
         if isinstance(media, dict):
             if "schema" in media:
-                entry["schema"] = resolver.resolve(media["schema"], budget=1500)
+                entry["schema"] = resolver.resolve(media["schema"], budget=budget)
             if "example" in media:
                 entry["example"] = media["example"]
             elif isinstance(media.get("examples"), dict):
@@ -296,19 +312,24 @@ def _oas3_body(raw: Any, resolver: RefResolver) -> dict[str, Any] | None:
 
 
 def _swagger2_body(
-    params: list[dict[str, Any]], op: dict[str, Any], doc: dict[str, Any], resolver: RefResolver
+    params: list[dict[str, Any]],
+    op: dict[str, Any],
+    doc: dict[str, Any],
+    resolver: RefResolver,
+    budget: int,
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     consumes = op.get("consumes") or doc.get("consumes") or []
     body_params = [p for p in params if p.get("in") == "body"]
     form_params = [p for p in params if p.get("in") == "formData"]
     rest = [p for p in params if p.get("in") not in ("body", "formData")]
     if body_params:
-        schema = resolver.resolve(body_params[0].get("schema", {}), budget=1500)
+        body_schema = resolver.resolve(body_params[0].get("schema", {}), budget=budget)
         types = [c for c in consumes if isinstance(c, str)] or ["application/json"]
         return rest, {
             "required": bool(body_params[0].get("required")),
             "description": _text(body_params[0].get("description")),
-            "content": {t: {"schema": schema} for t in types},
+            "content": {t: {"schema": body_schema} for t in types},
+            "x-apicall-swagger2": "body",
         }
     if form_params:
         properties = {p["name"]: _swagger2_schema(p) for p in form_params}
@@ -323,6 +344,7 @@ def _swagger2_body(
             "required": bool(required),
             "description": "",
             "content": {t: {"schema": schema} for t in types},
+            "x-apicall-swagger2": "formData",
         }
     return rest, None
 
@@ -341,7 +363,7 @@ def _swagger2_parameter(param: dict[str, Any]) -> dict[str, Any]:
     out = {
         k: v
         for k, v in param.items()
-        if k in ("name", "in", "description", "required", "x-example", "example")
+        if k in ("name", "in", "description", "required", "x-example", "example", "default")
     }
     out["schema"] = _swagger2_schema(param)
     fmt = param.get("collectionFormat")
@@ -377,6 +399,7 @@ def _oas3_servers(raw: Any) -> list[dict[str, Any]]:
 def _swagger2_servers(doc: dict[str, Any]) -> list[dict[str, Any]]:
     host = doc.get("host")
     base = doc.get("basePath") or ""
+    base = "" if base == "/" else base
     if not isinstance(host, str) or not host:
         return [{"url": base or "/"}]
     schemes = [s for s in doc.get("schemes") or [] if s in ("http", "https", "ws", "wss")]
@@ -389,7 +412,9 @@ def _security_schemes(
     if is_swagger2:
         raw = doc.get("securityDefinitions") or {}
     else:
-        components = doc.get("components") if isinstance(doc.get("components"), dict) else {}
+        components: dict[str, Any] = (
+            doc["components"] if isinstance(doc.get("components"), dict) else {}
+        )
         raw = components.get("securitySchemes") or {}
     schemes: dict[str, Any] = {}
     for name, scheme in raw.items() if isinstance(raw, dict) else []:

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import unquote
 
 UNRESOLVED = "x-apicall-unresolved"
+UNRESOLVED_TYPE = "x-apicall-type"
 
 
 @dataclass
@@ -72,11 +73,11 @@ class RefResolver:
                 ref = value.get("$ref")
                 if isinstance(ref, str):
                     if ref in stack:
-                        return _marker(ref, "cycle")
+                        return self._typed_marker(ref, "cycle")
                     if len(stack) >= self.max_depth:
-                        return _marker(ref, "depth")
+                        return self._typed_marker(ref, "depth")
                     if remaining[0] <= 0:
-                        return _marker(ref, "size")
+                        return self._typed_marker(ref, "size")
                     target = self.lookup(ref)
                     if target is None:
                         return _marker(ref, "remote" if not ref.startswith("#") else "missing")
@@ -91,6 +92,52 @@ class RefResolver:
             return value
 
         return walk(node, ())
+
+    def _typed_marker(self, ref: str, reason: str) -> dict[str, str]:
+        """A marker that keeps the target's type, so that samplers can still give {} or []."""
+        marker = _marker(ref, reason)
+        target = self.lookup(ref)
+        kind = infer_schema_type(target) if isinstance(target, dict) else None
+        if kind:
+            marker[UNRESOLVED_TYPE] = kind
+        return marker
+
+
+_KEYWORD_TYPES = {
+    "multipleOf": "number",
+    "maximum": "number",
+    "exclusiveMaximum": "number",
+    "minimum": "number",
+    "exclusiveMinimum": "number",
+    "maxLength": "string",
+    "minLength": "string",
+    "pattern": "string",
+    "items": "array",
+    "maxItems": "array",
+    "minItems": "array",
+    "uniqueItems": "array",
+    "additionalItems": "array",
+    "maxProperties": "object",
+    "minProperties": "object",
+    "required": "object",
+    "additionalProperties": "object",
+    "properties": "object",
+    "patternProperties": "object",
+    "dependencies": "object",
+}
+
+
+def infer_schema_type(schema: dict[str, Any]) -> str | None:
+    """The schema's type, or the one its keywords imply (as openapi-sampler infers it)."""
+    kind = schema.get("type")
+    if kind is not None:
+        if isinstance(kind, list):
+            return str(kind[0]) if kind else None
+        return str(kind)
+    for keyword, implied in _KEYWORD_TYPES.items():
+        if keyword in schema:
+            return implied
+    return None
 
 
 def _marker(ref: str, reason: str) -> dict[str, str]:

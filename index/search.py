@@ -27,6 +27,7 @@ class SearchResult:
     score: float
     vector_rank: int | None = None
     keyword_rank: int | None = None
+    similarity: float | None = None  # cosine similarity of the query and the operation
 
     @classmethod
     def from_row(cls, row: dict[str, Any], score: float) -> SearchResult:
@@ -65,7 +66,10 @@ class Searcher:
 
     def search(self, query: str, k: int = 10, mode: SearchMode = "hybrid") -> list[SearchResult]:
         if mode == "vector":
-            return [SearchResult.from_row(h.row, h.score) for h in self._vector(query, k)]
+            results = [SearchResult.from_row(h.row, h.score) for h in self._vector(query, k)]
+            for result in results:
+                result.similarity = result.score
+            return results
         if mode == "keyword":
             return [SearchResult.from_row(h.row, h.score) for h in self._keyword(query, k)]
         depth = max(k, CANDIDATES_PER_SIDE)
@@ -92,6 +96,7 @@ def fuse(vector: list[SearchHit], keyword: list[SearchHit], k: int) -> list[Sear
         result = fused.setdefault(hit.row["id"], SearchResult.from_row(hit.row, 0.0))
         result.score += 1.0 / (RRF_K + rank)
         result.vector_rank = rank
+        result.similarity = hit.score
     for rank, hit in enumerate(keyword, start=1):
         result = fused.setdefault(hit.row["id"], SearchResult.from_row(hit.row, 0.0))
         result.score += 1.0 / (RRF_K + rank)

@@ -13,7 +13,14 @@ EMBEDDER_MODEL_ENV = "APICALL_EMBEDDER_MODEL"
 DEFAULT_EMBEDDER = "static"
 
 
+DATA_ENV = "APICALL_DATA_DIR"
+
+
 def data_dir() -> Path:
+    """$APICALL_DATA_DIR, else the platform's user data directory (~/.local/share/apicall)."""
+    from_env = os.environ.get(DATA_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
     return Path(platformdirs.user_data_dir("apicall", appauthor=False))
 
 

@@ -21,7 +21,7 @@ def _refuse(uri: str) -> Any:
     raise RemoteRefRefused(f"remote $ref not fetched (offline): {uri}")
 
 
-_OFFLINE_HANDLERS = {scheme: _refuse for scheme in ("<all_urls>", "http", "https", "file")}
+_OFFLINE_HANDLERS: Any = {scheme: _refuse for scheme in ("<all_urls>", "http", "https", "file")}
 
 
 class _OfflineV2(OpenAPIV2SpecValidator):

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from index.errors import ApicallError
-from lsp_server import cli_index
+from lsp_server import cli_doctor, cli_index, cli_render, cli_suggest
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,6 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     cli_index.add_parsers(sub, common)
+    cli_render.add_parsers(sub, common)
+    cli_doctor.add_parsers(sub, common)
+    cli_suggest.add_parsers(sub, common)
     return parser
 
 
@@ -31,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     except ApicallError as exc:
         print(f"apicall: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (`apicall targets | head`)
+        return 0
     except KeyboardInterrupt:
         print("apicall: interrupted; the index keeps its last complete commit", file=sys.stderr)
         return 130

@@ -11,6 +11,7 @@ from index.builder import IngestReport, discover_spec_files, ingest, remove_spec
 from index.catalog import fetch_tarball_with_npm, unpacked_catalog
 from index.open import open_for_search, open_for_write
 from index.settings import data_dir, resolve_index_dir
+from index.store import IndexStore
 from lsp_server.progress import ProgressBar
 
 
@@ -77,9 +78,11 @@ def cmd_index_list(args: argparse.Namespace) -> int:
         print(json.dumps(specs, indent=2))
         return 0
     for spec in specs:
-        flag = f"  [{len(spec['validation_errors'])} validation errors]" if spec[
-            "validation_errors"
-        ] else ""
+        flag = (
+            f"  [{len(spec['validation_errors'])} validation errors]"
+            if spec["validation_errors"]
+            else ""
+        )
         print(f"{spec['operations']:6d}  {spec['api_name']}  ({spec['spec_key']}){flag}")
         if args.verbose:
             for line in [*spec["validation_errors"], *spec["warnings"]]:
@@ -135,9 +138,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store_only(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from index.store import IndexStore
-
+def _store_only(args: argparse.Namespace) -> tuple[IndexStore, Path]:
     index_dir = resolve_index_dir(args.index)
     return IndexStore(index_dir), index_dir
 

@@ -1,0 +1,158 @@
+"""httpsnippet's CodeBuilder and the literal printers its targets use."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from index.render.jsvalues import UNDEFINED, js_number, js_object_items, js_string, util_format
+
+
+class CodeBuilder:
+    def __init__(self, indentation: str = "", join: str = "\n"):
+        self.code: list[str | None] = []
+        self.indentation = indentation
+        self.line_join = join
+
+    def _line(self, *args: Any) -> str | None:
+        if isinstance(args[0], str):
+            level, line, rest = 0, args[0], args[1:]
+        elif args[0] is None:
+            return None
+        else:
+            level, line, rest = int(args[0]), args[1], args[2:]
+        return util_format(self.indentation * level + line, *rest)
+
+    def push(self, *args: Any) -> CodeBuilder:
+        self.code.append(self._line(*args))
+        return self
+
+    def unshift(self, *args: Any) -> CodeBuilder:
+        self.code.insert(0, self._line(*args))
+        return self
+
+    def blank(self) -> CodeBuilder:
+        self.code.append(None)
+        return self
+
+    def join(self) -> str:
+        return self.line_join.join("" if line is None else line for line in self.code)
+
+
+_NEWLINE = "@@__NL__@@"
+_NEWLINE_OR_SPACE = "@@__NLS__@@"
+_PAD = "@@__PAD__@@"
+_INDENT = "@@__IND__@@"
+_CLASSIC_KEY = re.compile(r"^[a-z$_][a-z$_0-9]*$", re.I)
+
+
+def stringify_object(value: Any, indent: str = "  ", inline_limit: int = 80, pad: str = "") -> str:
+    """The npm package stringify-object (v3), with inlineCharacterLimit, as httpsnippet uses it."""
+
+    def expand(text: str) -> str:
+        one_line = (
+            text.replace(_NEWLINE, "").replace(_NEWLINE_OR_SPACE, " ").replace(_PAD, "")
+        ).replace(_INDENT, "")
+        if len(one_line) <= inline_limit:
+            return one_line
+        return (
+            text.replace(_NEWLINE_OR_SPACE, "\n")
+            .replace(_NEWLINE, "\n")
+            .replace(_PAD, pad)
+            .replace(_INDENT, pad + indent)
+        )
+
+    if value is None:
+        return "null"
+    if value is UNDEFINED:
+        return "undefined"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return js_number(value)
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        parts = []
+        for i, element in enumerate(value):
+            eol = _NEWLINE if i == len(value) - 1 else "," + _NEWLINE_OR_SPACE
+            parts.append(
+                _INDENT + stringify_object(element, indent, inline_limit, pad + indent) + eol
+            )
+        return expand("[" + _NEWLINE + "".join(parts) + _PAD + "]")
+    if isinstance(value, dict):
+        items = js_object_items(value)
+        if not items:
+            return "{}"
+        parts = []
+        for i, (key, element) in enumerate(items):
+            eol = _NEWLINE if i == len(items) - 1 else "," + _NEWLINE_OR_SPACE
+            shown = key if _CLASSIC_KEY.match(key) else stringify_object(key, indent, inline_limit)
+            inner = stringify_object(element, indent, inline_limit, pad + indent)
+            parts.append(_INDENT + shown + ": " + inner + eol)
+        return expand("{" + _NEWLINE + "".join(parts) + _PAD + "}")
+    text = js_string(value).replace("\n", "\\n").replace("\r", "\\r")
+    text = re.sub(r"\\?'", lambda _: "\\'", text)
+    return f"'{text}'"
+
+
+def literal_python(value: Any, indent: str, level: int | None = None, pretty: bool = True) -> str:
+    """httpsnippet's Python literalRepresentation."""
+    level = 1 if level is None else level + 1
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, (int, float)):
+        return js_number(value)
+    if value is None:
+        return "None"
+    if value is UNDEFINED:
+        return ""
+    if isinstance(value, list):
+        nested_pretty = False
+        reprs = []
+        for element in value:
+            if isinstance(element, dict):
+                nested_pretty = len(element) > 1
+            reprs.append(literal_python(element, indent, level, pretty))
+        return _concat("[", "]", reprs, nested_pretty, indent, level)
+    if isinstance(value, dict):
+        pairs = [
+            f'"{k}": {literal_python(v, indent, level, pretty)}' for k, v in js_object_items(value)
+        ]
+        return _concat("{", "}", pairs, pretty and len(pairs) > 1, indent, level)
+    return '"' + js_string(value).replace('"', '\\"') + '"'
+
+
+def literal_swift(value: Any, indent: str, level: int | None = None, pretty: bool = True) -> str:
+    """httpsnippet's Swift literalRepresentation (dictionaries are [k: v] too)."""
+    level = 1 if level is None else level + 1
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return js_number(value)
+    if value is None or value is UNDEFINED:
+        return ""
+    if isinstance(value, list):
+        nested_pretty = False
+        reprs = []
+        for element in value:
+            if isinstance(element, dict):
+                nested_pretty = len(element) > 1
+            reprs.append(literal_swift(element, indent, level, pretty))
+        return _concat("[", "]", reprs, nested_pretty, indent, level)
+    if isinstance(value, dict):
+        pairs = [
+            f'"{k}": {literal_swift(v, indent, level, pretty)}' for k, v in js_object_items(value)
+        ]
+        return _concat("[", "]", pairs, pretty and len(pairs) > 1, indent, level)
+    return '"' + js_string(value).replace('"', '\\"') + '"'
+
+
+def _concat(
+    open_: str, close: str, values: list[str], pretty: bool, indent: str, level: int
+) -> str:
+    current = indent * level
+    closing = indent * (level - 1)
+    if pretty:
+        return open_ + "\n" + current + (",\n" + current).join(values) + "\n" + closing + close
+    return open_ + ", ".join(values) + close

@@ -1,0 +1,1 @@
+"""Idiomatic renderers: the code today's developers write, credentials from the environment."""

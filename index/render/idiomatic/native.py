@@ -1,0 +1,188 @@
+"""C (libcurl), C# (HttpClient), Rust (reqwest) and Swift (URLSession)."""
+
+from __future__ import annotations
+
+from index.render.idiomatic.literals import c_lang_string, c_string
+from index.render.idiomatic.model import IdiomaticRequest, Snippet
+
+
+def c_libcurl_env(req: IdiomaticRequest) -> Snippet:
+    imports = ["#include <stdio.h>", "#include <stdlib.h>", "#include <curl/curl.h>"]
+    lines = [
+        "CURL *curl = curl_easy_init();",
+        "if (curl) {",
+        "    struct curl_slist *headers = NULL;",
+    ]
+    cred = req.credential
+    if cred is not None:
+        if cred.kind == "basic":
+            lines += [
+                f'    curl_easy_setopt(curl, CURLOPT_USERNAME, getenv("{cred.env_var}"));',
+                f'    curl_easy_setopt(curl, CURLOPT_PASSWORD, getenv("{cred.password_env_var}"));',
+            ]
+        else:
+            prefix = "Authorization: Bearer " if cred.kind == "bearer" else f"{cred.header}: "
+            lines += [
+                f'    const char *credential = getenv("{cred.env_var}");',
+                "    char auth_header[1024];",
+                f"    snprintf(auth_header, sizeof auth_header, {c_lang_string(prefix + '%s')}, "
+                'credential ? credential : "");',
+                "    headers = curl_slist_append(headers, auth_header);",
+            ]
+    for name, value in req.headers:
+        lines.append(
+            f"    headers = curl_slist_append(headers, {c_lang_string(f'{name}: {value}')});"
+        )
+    lines += [
+        f"    curl_easy_setopt(curl, CURLOPT_URL, {c_lang_string(req.url_with_query)});",
+        f"    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, {c_lang_string(req.method)});",
+        "    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);",
+    ]
+    if req.body_text is not None:
+        lines.append(
+            f"    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, {c_lang_string(req.body_text)});"
+        )
+    lines += [
+        "    CURLcode result = curl_easy_perform(curl);",
+        "    if (result != CURLE_OK) {",
+        '        fprintf(stderr, "request failed: %s\\n", curl_easy_strerror(result));',
+        "    }",
+        "    curl_slist_free_all(headers);",
+        "    curl_easy_cleanup(curl);",
+        "}",
+    ]
+    return Snippet(imports, "\n".join(lines))
+
+
+def csharp_http_client(req: IdiomaticRequest) -> Snippet:
+    imports = ["using System;", "using System.Net.Http;"]
+    lines = [
+        "using var client = new HttpClient();",
+        f"using var request = new HttpRequestMessage(new HttpMethod({c_string(req.method)}), "
+        f"{c_string(req.url_with_query)});",
+    ]
+    cred = req.credential
+    if cred is not None:
+        if cred.kind == "basic":
+            imports.append("using System.Text;")
+            lines.append(
+                'request.Headers.TryAddWithoutValidation("Authorization", "Basic " + '
+                "Convert.ToBase64String(Encoding.UTF8.GetBytes("
+                f'Environment.GetEnvironmentVariable("{cred.env_var}") + ":" + '
+                f'Environment.GetEnvironmentVariable("{cred.password_env_var}"))));'
+            )
+        elif cred.kind == "bearer":
+            lines.append(
+                'request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + '
+                f'Environment.GetEnvironmentVariable("{cred.env_var}"));'
+            )
+        else:
+            lines.append(
+                f"request.Headers.TryAddWithoutValidation({c_string(cred.header)}, "
+                f'Environment.GetEnvironmentVariable("{cred.env_var}"));'
+            )
+    content_type = None
+    for name, value in req.headers:
+        if name == "Content-Type":
+            content_type = value
+            continue
+        lines.append(
+            f"request.Headers.TryAddWithoutValidation({c_string(name)}, {c_string(value)});"
+        )
+    if req.body_text is not None:
+        lines.append(f"request.Content = new StringContent({c_string(req.body_text)});")
+        if content_type:
+            lines.append(
+                "request.Content.Headers.ContentType = "
+                f"System.Net.Http.Headers.MediaTypeHeaderValue.Parse({c_string(content_type)});"
+            )
+    lines += [
+        "using var response = await client.SendAsync(request);",
+        "Console.WriteLine(await response.Content.ReadAsStringAsync());",
+    ]
+    return Snippet(imports, "\n".join(lines))
+
+
+def rust_reqwest(req: IdiomaticRequest) -> Snippet:
+    lines = [
+        "let client = reqwest::blocking::Client::new();",
+        "let response = client",
+        f"    .request(reqwest::Method::from_bytes(b{c_string(req.method)})?, "
+        f"{c_string(req.url_with_query)})",
+    ]
+    cred = req.credential
+    if cred is not None:
+        if cred.kind == "basic":
+            lines.append(
+                f'    .basic_auth(std::env::var("{cred.env_var}")?, '
+                f'Some(std::env::var("{cred.password_env_var}")?))'
+            )
+        elif cred.kind == "bearer":
+            lines.append(f'    .bearer_auth(std::env::var("{cred.env_var}")?)')
+        else:
+            lines.append(f'    .header({c_string(cred.header)}, std::env::var("{cred.env_var}")?)')
+    for name, value in req.headers:
+        lines.append(f"    .header({c_string(name)}, {c_string(value)})")
+    if req.body_text is not None:
+        lines.append(f"    .body({c_string(req.body_text)})")
+    lines += ["    .send()?;", 'println!("{} {}", response.status(), response.text()?);']
+    return Snippet([], "\n".join(lines))
+
+
+def swift_urlsession(req: IdiomaticRequest) -> Snippet:
+    lines = [
+        f"var request = URLRequest(url: URL(string: {_swift_string(req.url_with_query)})!)",
+        f"request.httpMethod = {_swift_string(req.method)}",
+    ]
+    cred = req.credential
+    if cred is not None:
+        env = "ProcessInfo.processInfo.environment"
+        if cred.kind == "basic":
+            lines.append(
+                f'let basic = "\\({env}["{cred.env_var}"] ?? ""):\\({env}["{cred.password_env_var}"] ?? "")"'
+            )
+            lines.append(
+                'request.setValue("Basic " + Data(basic.utf8).base64EncodedString(), '
+                'forHTTPHeaderField: "Authorization")'
+            )
+        elif cred.kind == "bearer":
+            lines.append(
+                f'request.setValue("Bearer " + ({env}["{cred.env_var}"] ?? ""), '
+                'forHTTPHeaderField: "Authorization")'
+            )
+        else:
+            lines.append(
+                f'request.setValue({env}["{cred.env_var}"] ?? "", '
+                f"forHTTPHeaderField: {_swift_string(cred.header)})"
+            )
+    for name, value in req.headers:
+        lines.append(
+            f"request.setValue({_swift_string(value)}, forHTTPHeaderField: {_swift_string(name)})"
+        )
+    if req.body_text is not None:
+        lines.append(f"request.httpBody = Data({_swift_string(req.body_text)}.utf8)")
+    lines += [
+        "let (data, response) = try await URLSession.shared.data(for: request)",
+        "print(response, String(decoding: data, as: UTF8.self))",
+    ]
+    return Snippet(["import Foundation"], "\n".join(lines))
+
+
+def _swift_string(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20:
+            out.append(f"\\u{{{ord(ch):x}}}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'

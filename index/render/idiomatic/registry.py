@@ -1,0 +1,47 @@
+"""The idiomatic targets, named after the LSP language id they are the default for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.render.idiomatic.go import go_net_http
+from index.render.idiomatic.javascript import javascript_fetch
+from index.render.idiomatic.jvm import java_http_client, kotlin_okhttp
+from index.render.idiomatic.model import IdiomaticRequest, Snippet
+from index.render.idiomatic.native import (
+    c_libcurl_env,
+    csharp_http_client,
+    rust_reqwest,
+    swift_urlsession,
+)
+from index.render.idiomatic.python import python_requests_env
+from index.render.idiomatic.scripting import php_curl_env, ruby_net_http, shell_curl_env
+
+
+@dataclass(frozen=True)
+class IdiomaticTarget:
+    name: str
+    language: str
+    library: str
+    render: Callable[[IdiomaticRequest], Snippet]
+
+
+IDIOMATIC_TARGETS: dict[str, IdiomaticTarget] = {
+    t.name: t
+    for t in (
+        IdiomaticTarget("python", "python", "requests", python_requests_env),
+        IdiomaticTarget("javascript", "javascript", "fetch", javascript_fetch),
+        IdiomaticTarget("typescript", "typescript", "fetch", javascript_fetch),
+        IdiomaticTarget("go", "go", "net/http", go_net_http),
+        IdiomaticTarget("java", "java", "java.net.http", java_http_client),
+        IdiomaticTarget("ruby", "ruby", "net/http", ruby_net_http),
+        IdiomaticTarget("php", "php", "ext-curl", php_curl_env),
+        IdiomaticTarget("swift", "swift", "URLSession", swift_urlsession),
+        IdiomaticTarget("c", "c", "libcurl", c_libcurl_env),
+        IdiomaticTarget("shellscript", "shellscript", "curl", shell_curl_env),
+        IdiomaticTarget("csharp", "csharp", "HttpClient", csharp_http_client),
+        IdiomaticTarget("kotlin", "kotlin", "OkHttp", kotlin_okhttp),
+        IdiomaticTarget("rust", "rust", "reqwest", rust_reqwest),
+    )
+}

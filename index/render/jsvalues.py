@@ -1,0 +1,198 @@
+"""JavaScript value semantics that openapi-snippet's output depends on.
+
+openapi-snippet and httpsnippet are JavaScript; their output formats numbers, strings, objects and
+URL encodings the JavaScript way. These helpers reproduce that from Python values
+(None = null, UNDEFINED = undefined).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+from urllib.parse import quote
+
+
+class _Undefined:
+    _instance: _Undefined | None = None
+
+    def __new__(cls) -> _Undefined:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "undefined"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNDEFINED: Any = _Undefined()
+
+
+def js_number(value: float | int) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    text = repr(value)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        sign = "-" if exponent.startswith("-") else "+"
+        text = f"{mantissa}e{sign}{int(exponent.lstrip('+-'))}"
+    return text
+
+
+def js_string(value: Any) -> str:
+    """String(value) in JavaScript."""
+    if value is None:
+        return "null"
+    if value is UNDEFINED:
+        return "undefined"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return js_number(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ",".join("" if v is None or v is UNDEFINED else js_string(v) for v in value)
+    if isinstance(value, dict):
+        return "[object Object]"
+    return str(value)
+
+
+def js_truthy(value: Any) -> bool:
+    """JavaScript truthiness: objects and arrays are truthy even when empty."""
+    if isinstance(value, (dict, list)):
+        return True
+    if value is None or value is UNDEFINED or value is False:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return bool(value)
+
+
+def is_primitive(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def json_stringify(value: Any, indent: str | None = None) -> str | None:
+    """JSON.stringify(value[, null, indent]); None where JavaScript returns undefined."""
+    if value is UNDEFINED:
+        return None
+    return _stringify(value, indent, "")
+
+
+def _stringify(value: Any, indent: str | None, current: str) -> str:
+    if value is None or value is UNDEFINED:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+            return "null"
+        return js_number(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    inner = current + indent if indent else ""
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        items = [_stringify(v, indent, inner) for v in value]
+        if not indent:
+            return "[" + ",".join(items) + "]"
+        return "[\n" + inner + (",\n" + inner).join(items) + "\n" + current + "]"
+    if isinstance(value, dict):
+        pairs = [
+            (json.dumps(str(k), ensure_ascii=False), _stringify(v, indent, inner))
+            for k, v in js_object_items(value)
+            if v is not UNDEFINED
+        ]
+        if not pairs:
+            return "{}"
+        if not indent:
+            return "{" + ",".join(f"{k}:{v}" for k, v in pairs) + "}"
+        body = (",\n" + inner).join(f"{k}: {v}" for k, v in pairs)
+        return "{\n" + inner + body + "\n" + current + "}"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+_ARRAY_INDEX = re.compile(r"^(0|[1-9][0-9]{0,9})$")
+
+
+def js_object_items(value: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Object key order in JavaScript: integer-like keys first, ascending, then insertion order."""
+    keys = list(value.keys())
+    numeric = [
+        k for k in keys if isinstance(k, str) and _ARRAY_INDEX.match(k) and int(k) < 2**32 - 1
+    ]
+    if not numeric:
+        return list(value.items())
+    rest = [k for k in keys if k not in set(numeric)]
+    return [(k, value[k]) for k in sorted(numeric, key=int) + rest]
+
+
+def encode_uri_component(value: str) -> str:
+    return quote(value, safe="-_.!~*'()")
+
+
+def qs_escape(value: str) -> str:
+    """querystring.escape in Node: encodeURIComponent semantics."""
+    return quote(value, safe="-_.!~*'()")
+
+
+def qs_stringify(obj: dict[str, Any]) -> str:
+    """Node's querystring.stringify: arrays repeat the key; other values are stringified."""
+    parts: list[str] = []
+    for key, value in js_object_items(obj):
+        name = qs_escape(js_string(key))
+        if isinstance(value, list):
+            parts.extend(f"{name}={qs_escape(_qs_primitive(v))}" for v in value)
+        else:
+            parts.append(f"{name}={qs_escape(_qs_primitive(value))}")
+    return "&".join(parts)
+
+
+def _qs_primitive(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return js_number(value) if math.isfinite(value) else ""
+    return ""
+
+
+def util_format(template: str, *args: Any) -> str:
+    """util.format with %s placeholders only (as httpsnippet uses it)."""
+    if not args:
+        return template
+    out: list[str] = []
+    arg_index = 0
+    i = 0
+    while i < len(template):
+        ch = template[i]
+        if ch == "%" and i + 1 < len(template):
+            nxt = template[i + 1]
+            if nxt == "s" and arg_index < len(args):
+                out.append(js_string(args[arg_index]))
+                arg_index += 1
+                i += 2
+                continue
+            if nxt == "%":
+                out.append("%")
+                i += 2
+                continue
+        out.append(ch)
+        i += 1
+    rest = [js_string(a) for a in args[arg_index:]]
+    return "".join(out) + ("".join(" " + r for r in rest))

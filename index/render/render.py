@@ -1,0 +1,111 @@
+"""Rendering an operation for a target: the one entry point the CLI, server and evaluation use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.errors import ApicallError
+from index.records import OperationRecord
+from index.render.idiomatic.model import idiomatic_request
+from index.render.idiomatic.registry import IDIOMATIC_TARGETS
+from index.render.prepare import prepare
+from index.render.registry import SNIPPET_TARGETS
+from index.render.request import build_requests
+
+
+class UnknownTarget(ApicallError):
+    pass
+
+
+@dataclass
+class RenderedSnippet:
+    target: str
+    code: str
+    url: str
+    method: str
+    mime_type: str | None
+    imports: list[str] = field(default_factory=list)
+    body: str = ""  # the code without its imports (idiomatic targets); else the code
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    name: str
+    language: str
+    library: str
+    kind: str  # "openapi-snippet" (the paper's format) or "idiomatic"
+
+
+def list_targets() -> list[TargetInfo]:
+    targets = [
+        TargetInfo(t.name, t.language, t.library, "idiomatic") for t in IDIOMATIC_TARGETS.values()
+    ]
+    targets += [
+        TargetInfo(t.name, t.language, t.library, "openapi-snippet")
+        for t in SNIPPET_TARGETS.values()
+    ]
+    return targets
+
+
+def target_for_language(language_id: str) -> str:
+    """The idiomatic target of an LSP language id."""
+    if language_id in IDIOMATIC_TARGETS:
+        return language_id
+    aliases = {
+        "javascriptreact": "javascript",
+        "typescriptreact": "typescript",
+        "sh": "shellscript",
+        "bash": "shellscript",
+        "zsh": "shellscript",
+        "cpp": "c",
+        "objective-c": "c",
+    }
+    if language_id in aliases:
+        return aliases[language_id]
+    raise UnknownTarget(
+        f"no target for language {language_id!r}: one of {', '.join(sorted(IDIOMATIC_TARGETS))}"
+    )
+
+
+def render_all(
+    record: OperationRecord, target: str, arguments: dict[str, Any] | None = None
+) -> list[RenderedSnippet]:
+    """One snippet per request body type (most operations have one)."""
+    if target in SNIPPET_TARGETS:
+        renderer = SNIPPET_TARGETS[target].render
+        snippets = []
+        for har in build_requests(record, arguments):
+            code = renderer(prepare(har))
+            mime = har.post_data.mime_type if har.post_data else None
+            snippets.append(
+                RenderedSnippet(target, code, har.url, har.method, mime, [], code, har.notes)
+            )
+        return snippets
+    if target in IDIOMATIC_TARGETS:
+        idiomatic = IDIOMATIC_TARGETS[target].render
+        snippets = []
+        for har in build_requests(record, arguments, resolve_server_variables=True):
+            request = idiomatic_request(record, har)
+            snippet = idiomatic(request)
+            snippets.append(
+                RenderedSnippet(
+                    target,
+                    snippet.text,
+                    request.url_with_query,
+                    request.method,
+                    request.body_mime,
+                    snippet.imports,
+                    snippet.body,
+                    har.notes,
+                )
+            )
+        return snippets
+    raise UnknownTarget(f"unknown target {target!r}: see `apicall targets`")
+
+
+def render(
+    record: OperationRecord, target: str, arguments: dict[str, Any] | None = None
+) -> RenderedSnippet:
+    return render_all(record, target, arguments)[0]

@@ -1,0 +1,1 @@
+"""Renderers, one module per language; `index.render.registry` lists them."""

@@ -1,0 +1,92 @@
+"""`apicall doctor`: is everything apicall needs here and working, and how fast is the model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+from index.errors import ApicallError
+from index.settings import resolve_index_dir
+from model_runtime.config import ModelConfig
+from model_runtime.runtime import ModelRuntime
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    report: dict[str, Any] = {}
+    problems = 0
+    try:
+        from model_runtime.diagnostics import build_info
+
+        info = build_info()
+        report["llama.cpp"] = {
+            "llama-cpp-python": info.llama_cpp_python,
+            "gpu_offload": info.gpu_offload,
+            "backend": info.backend,
+            "system_info": info.system_info,
+        }
+    except ImportError as exc:
+        report["llama.cpp"] = {"error": f"llama-cpp-python is not installed: {exc}"}
+        problems += 1
+
+    config = ModelConfig(model_path=args.model, n_gpu_layers=args.n_gpu_layers)
+    runtime = ModelRuntime(config)
+    try:
+        runtime.wait_ready(timeout=120)
+        from model_runtime.diagnostics import measure_speed, model_facts
+
+        assert runtime.load_info is not None
+        speed = measure_speed(runtime)
+        report["model"] = {
+            "path": runtime.load_info.model_path,
+            "size_mb": round(runtime.load_info.size_bytes / 1e6, 1),
+            **model_facts(runtime),
+            "n_gpu_layers": runtime.load_info.n_gpu_layers,
+            "load_seconds": round(runtime.load_info.load_seconds, 3),
+            "prefill_tokens_per_s": round(speed.prefill_tokens_per_s, 1),
+            "decode_tokens_per_s": round(speed.decode_tokens_per_s, 1),
+        }
+    except ApicallError as exc:
+        report["model"] = {"error": str(exc)}
+        problems += 1
+    finally:
+        runtime.close()
+
+    index_dir = resolve_index_dir(args.index)
+    try:
+        from index.open import open_for_search
+
+        searcher = open_for_search(index_dir)
+        started = time.perf_counter()
+        hits = searcher.search("list items", k=3)
+        report["embedder"] = {
+            "name": searcher.embedder.name,
+            "dimension": searcher.embedder.dimension,
+        }
+        report["index"] = {
+            "path": str(index_dir),
+            "operations": searcher.store.count_operations(),
+            "search_ms": round((time.perf_counter() - started) * 1000, 1),
+            "search_works": bool(hits),
+        }
+    except ApicallError as exc:
+        report["index"] = {"path": str(index_dir), "error": str(exc)}
+        problems += 1
+
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for section, values in report.items():
+            print(section)
+            for key, value in values.items():
+                print(f"  {key}: {value}")
+    return 1 if problems else 0
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    doctor = sub.add_parser("doctor", parents=[common], help="check the model, embedder and index")
+    doctor.add_argument("--model", help="a GGUF file (default: the bundled SmolLM2-135M)")
+    doctor.add_argument("--n-gpu-layers", type=int, help="layers to offload (default: automatic)")
+    doctor.add_argument("--json", action="store_true")
+    doctor.set_defaults(func=cmd_doctor)

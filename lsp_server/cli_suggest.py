@@ -1,0 +1,119 @@
+"""`apicall suggest`: one instruction, or a batch of them, to API calls."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from index.engine import Engine, Suggestion, SuggestRequest
+from index.errors import ApicallError
+from index.open import open_for_search
+from index.settings import resolve_index_dir
+from model_runtime.config import ModelConfig
+from model_runtime.runtime import ModelRuntime
+
+
+def _engine(args: argparse.Namespace, needs_model: bool) -> Engine:
+    searcher = open_for_search(resolve_index_dir(args.index))
+    runtime = None
+    if needs_model:
+        runtime = ModelRuntime(ModelConfig(model_path=args.model))
+        runtime.start_loading()  # overlaps with the first retrieval
+    return Engine(searcher, runtime)
+
+
+def _request(
+    args: argparse.Namespace, instruction: str, lang: str | None, target: str | None
+) -> SuggestRequest:
+    return SuggestRequest(
+        instruction=instruction,
+        target=target,
+        language=lang,
+        k=args.k,
+        fill=not args.no_fill,
+        mode=args.mode,
+        model_rerank=args.model_rerank,
+    )
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    needs_model = (not args.no_fill) or args.mode == "generate" or args.model_rerank
+    if args.batch:
+        return _batch(args, needs_model)
+    if not args.instruction:
+        raise ApicallError("give an INSTRUCTION or --batch FILE.jsonl")
+    if not (args.lang or args.target):
+        raise ApicallError("give --lang LANGUAGE_ID or --target TARGET")
+    engine = _engine(args, needs_model)
+    try:
+        suggestion = engine.suggest(_request(args, args.instruction, args.lang, args.target))
+    finally:
+        if engine.runtime is not None:
+            engine.runtime.close()
+    _print(suggestion, args.json)
+    return 0 if suggestion.endpoint is not None or suggestion.generated else 3
+
+
+def _batch(args: argparse.Namespace, needs_model: bool) -> int:
+    path = Path(args.batch)
+    try:
+        lines = path.read_text().splitlines()
+    except OSError as exc:
+        raise ApicallError(f"{path}: cannot read ({exc.strerror})") from None
+    engine = _engine(args, needs_model)
+    try:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or not item.get("instruction"):
+                    raise ValueError("each line needs an object with an 'instruction'")
+                request = _request(args, item["instruction"], item.get("lang"), item.get("target"))
+                result: dict[str, Any] = engine.suggest(request).to_json()
+            except (ValueError, ApicallError) as exc:
+                result = {"instruction": None, "error": f"line {number}: {exc}"}
+            if isinstance(item, dict) and "id" in item:
+                result = {"id": item["id"], **result}
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+    finally:
+        if engine.runtime is not None:
+            engine.runtime.close()
+    return 0
+
+
+def _print(suggestion: Suggestion, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(suggestion.to_json(), indent=2, ensure_ascii=False))
+        return
+    if suggestion.endpoint is None and not suggestion.generated:
+        print(f"no match: {suggestion.message}")
+        for alt in suggestion.alternatives:
+            print(f"  closest: {alt.endpoint.api_name} {alt.endpoint.method} {alt.endpoint.path}")
+        return
+    if suggestion.endpoint is not None:
+        e = suggestion.endpoint
+        print(f"# {e.api_name}: {e.method} {e.path} (confidence {suggestion.confidence:.2f})")
+    print(suggestion.code)
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    suggest = sub.add_parser(
+        "suggest", parents=[common], help="write the API call for an instruction"
+    )
+    suggest.add_argument("instruction", nargs="?")
+    choice = suggest.add_mutually_exclusive_group()
+    choice.add_argument("--lang", help="an LSP language id (picks its idiomatic target)")
+    choice.add_argument("--target", help="a target name (see `apicall targets`)")
+    suggest.add_argument("--k", type=int, default=3, help="alternatives to return")
+    suggest.add_argument("--no-fill", action="store_true", help="leave arguments as placeholders")
+    suggest.add_argument("--mode", choices=["render", "generate"], default="render")
+    suggest.add_argument(
+        "--model-rerank", action="store_true", help="let the model pick among the top candidates"
+    )
+    suggest.add_argument("--model", help="a GGUF file (default: the bundled SmolLM2-135M)")
+    suggest.add_argument("--batch", help="a JSONL file of {instruction, lang|target, id?}")
+    suggest.add_argument("--json", action="store_true")
+    suggest.set_defaults(func=cmd_suggest)

@@ -1,0 +1,40 @@
+"""Choosing among candidate operations, with a confidence: the model's probability of each
+candidate's number as its answer, from a single prefill (no sampling)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from model_runtime.generation import format_chat, next_token_distribution
+from model_runtime.prompts import choice_messages
+from model_runtime.runtime import ModelRuntime, RequestControl
+
+MAX_CANDIDATES = 9
+
+
+@dataclass(frozen=True)
+class Choice:
+    index: int  # into the candidates given
+    confidence: float  # the model's probability of that candidate
+    probabilities: list[float]
+
+
+def choose_candidate(
+    runtime: ModelRuntime,
+    instruction: str,
+    candidates: list[str],
+    control: RequestControl | None = None,
+) -> Choice:
+    """`candidates` are one-line descriptions, e.g. "GET /users/{username}/repos: List ... (GitHub)"."""
+    shown = candidates[:MAX_CANDIDATES]
+    if len(shown) == 1:
+        return Choice(0, 1.0, [1.0])
+
+    def work(llm: Any, ctl: RequestControl) -> list[float]:
+        prompt = format_chat(llm, choice_messages(instruction, shown))
+        return next_token_distribution(llm, prompt, [str(i) for i in range(1, len(shown) + 1)], ctl)
+
+    probabilities = runtime.run(work, control)
+    best = max(range(len(probabilities)), key=probabilities.__getitem__)
+    return Choice(best, probabilities[best], probabilities)

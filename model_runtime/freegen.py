@@ -1,0 +1,35 @@
+"""Free generation of a whole API call with the paper's prompt (for comparison, and for when no
+indexed operation fits)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from model_runtime.generation import Completion, complete
+from model_runtime.prompts import PAPER_STOP, Example, paper_prompt
+from model_runtime.runtime import ModelRuntime, RequestControl
+
+
+@dataclass(frozen=True)
+class GeneratedCall:
+    code: str
+    completion: Completion
+
+
+def generate_call(
+    runtime: ModelRuntime,
+    instruction: str,
+    lang: str,
+    api_description: str,
+    examples: list[Example] | None = None,
+    control: RequestControl | None = None,
+    max_tokens: int = 256,
+) -> GeneratedCall:
+    prompt = paper_prompt(instruction, lang, api_description, examples)
+
+    def work(llm: Any, ctl: RequestControl) -> Completion:
+        return complete(llm, prompt, ctl, max_tokens=max_tokens, stop=PAPER_STOP)
+
+    completion = runtime.run(work, control)
+    return GeneratedCall(completion.text.strip(), completion)

@@ -1,0 +1,72 @@
+"""Prompts: the API Pack paper's templates (Appendix H, Listing 5) and apicall's own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Example:
+    instruction: str
+    output: str
+
+
+PAPER_HEADER = (
+    "You are an API call generator. Write the API call in the requested language for the "
+    "instruction, using the API described."
+)
+
+
+def paper_prompt(
+    instruction: str, lang: str, api_description: str, examples: list[Example] | None = None
+) -> str:
+    """The paper's zero-shot prompt, or its three-shot one when examples are given."""
+    lines = [
+        PAPER_HEADER,
+        "",
+        f"**api_description**: {api_description.strip()}",
+        f"**lang**: {lang}",
+    ]
+    if examples:
+        lines += ["", "Given the following examples:"]
+        for example in examples:
+            lines += [
+                "",
+                "**instruction**",
+                example.instruction.strip(),
+                "**output**",
+                example.output.strip(),
+            ]
+        lines += ["", "Your actual task:"]
+    lines += ["", "**instruction**", instruction.strip(), "**output**", ""]
+    return "\n".join(lines)
+
+
+PAPER_STOP = ["**instruction**", "\n\n\n", "Your actual task"]
+
+FILL_SYSTEM = (
+    "You extract argument values for one HTTP API operation from a developer's comment. "
+    "Answer with JSON only. Include a key only when the comment states its value literally; "
+    "leave every other key out. Never invent credentials, ids or other values."
+)
+
+
+def fill_messages(
+    instruction: str, operation: str, parameters: str, context: str = ""
+) -> list[dict[str, str]]:
+    user = f"Operation: {operation}\nParameters: {parameters}\nComment: {instruction.strip()}"
+    if context.strip():
+        user += f"\nNearby code:\n{context.strip()[:600]}"
+    return [{"role": "system", "content": FILL_SYSTEM}, {"role": "user", "content": user}]
+
+
+CHOICE_SYSTEM = "You pick the API operation that a developer's comment asks for."
+
+
+def choice_messages(instruction: str, candidates: list[str]) -> list[dict[str, str]]:
+    listed = "\n".join(f"{i}. {c}" for i, c in enumerate(candidates, start=1))
+    user = (
+        f"Comment: {instruction.strip()}\n\nOperations:\n{listed}\n\n"
+        "Answer with the number of the operation only."
+    )
+    return [{"role": "system", "content": CHOICE_SYSTEM}, {"role": "user", "content": user}]

@@ -1,0 +1,178 @@
+"""Loading and running the model: background load, one lock, a worker thread, cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from model_runtime.config import ModelConfig, auto_gpu_layers
+from model_runtime.errors import Cancelled, ModelUnavailable, TimeBudgetExceeded
+
+T = TypeVar("T")
+
+
+class ModelState(Enum):
+    NOT_LOADED = "not loaded"
+    LOADING = "loading"
+    READY = "ready"
+    FAILED = "failed"
+
+
+@dataclass
+class RequestControl:
+    """Cancellation and a deadline for one request, checked between tokens."""
+
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+    deadline: float | None = None
+    cancelled_at: float | None = None
+
+    @classmethod
+    def with_budget(cls, seconds: float | None) -> RequestControl:
+        return cls(deadline=time.monotonic() + seconds if seconds else None)
+
+    def cancel(self) -> None:
+        self.cancelled_at = time.monotonic()
+        self.cancel_event.set()
+
+    def should_stop(self) -> bool:
+        return self.cancel_event.is_set() or (
+            self.deadline is not None and time.monotonic() > self.deadline
+        )
+
+    def raise_if_stopped(self) -> None:
+        if self.cancel_event.is_set():
+            raise Cancelled("the request was cancelled")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise TimeBudgetExceeded("the model ran out of its time budget")
+
+
+@dataclass(frozen=True)
+class LoadInfo:
+    model_path: str
+    size_bytes: int
+    load_seconds: float
+    n_gpu_layers: int
+    gpu_offload_supported: bool
+
+
+class ModelRuntime:
+    """Owns the llama.cpp model. Every use goes through `run` (a thread) under one lock."""
+
+    def __init__(self, config: ModelConfig | None = None):
+        self.config = config or ModelConfig()
+        self.state = ModelState.NOT_LOADED
+        self.error: str | None = None
+        self.load_info: LoadInfo | None = None
+        self._llm: Any = None
+        self._lock = threading.Lock()
+        self._loaded = threading.Event()
+        self._load_future: Future[None] | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="apicall-model")
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def start_loading(self) -> Future[None]:
+        """Load in the background so that the first request does not pay for it."""
+        if self._load_future is None:
+            self.state = ModelState.LOADING
+            self._load_future = self._executor.submit(self._load)
+        return self._load_future
+
+    def wait_ready(self, timeout: float | None = None) -> None:
+        self.start_loading()
+        if not self._loaded.wait(timeout):
+            raise TimeBudgetExceeded("the model is still loading")
+        if self.state is not ModelState.READY:
+            raise ModelUnavailable(self.error or "the model failed to load")
+
+    def _load(self) -> None:
+        started = time.perf_counter()
+        try:
+            path = self.config.resolved_model_path()
+            if not path.is_file():
+                raise ModelUnavailable(f"model file not found: {path}")
+            with path.open("rb") as handle:
+                if handle.read(4) != b"GGUF":
+                    raise ModelUnavailable(f"{path} is not a GGUF model file")
+            try:
+                from llama_cpp import Llama
+            except ImportError as exc:
+                raise ModelUnavailable(f"llama-cpp-python is not installed ({exc})") from exc
+            lora = self.config.lora_path
+            if lora is not None and not Path(lora).is_file():
+                raise ModelUnavailable(f"LoRA adapter not found: {lora}")
+            gpu_layers = (
+                self.config.n_gpu_layers
+                if self.config.n_gpu_layers is not None
+                else auto_gpu_layers()
+            )
+            try:
+                self._llm = Llama(
+                    model_path=str(path),
+                    n_gpu_layers=gpu_layers,
+                    n_threads=self.config.n_threads or os.cpu_count() or 2,
+                    n_ctx=self.config.n_ctx,
+                    lora_path=str(lora) if lora else None,
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ModelUnavailable(f"llama.cpp could not load {path}: {exc}") from exc
+            self.load_info = LoadInfo(
+                model_path=str(path),
+                size_bytes=path.stat().st_size,
+                load_seconds=time.perf_counter() - started,
+                n_gpu_layers=gpu_layers,
+                gpu_offload_supported=auto_gpu_layers() != 0,
+            )
+            self.state = ModelState.READY
+        except ModelUnavailable as exc:
+            self.state, self.error = ModelState.FAILED, str(exc)
+        except Exception as exc:  # a broken build must not take the server down
+            self.state, self.error = ModelState.FAILED, f"{type(exc).__name__}: {exc}"
+        finally:
+            self._loaded.set()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            if self._llm is not None:
+                self._llm.close()
+                self._llm = None
+
+    # -- running --------------------------------------------------------------------------
+    def run(
+        self,
+        work: Callable[[Any, RequestControl], T],
+        control: RequestControl | None = None,
+    ) -> T:
+        """Run `work(llm, control)` under the model lock, in the calling thread."""
+        control = control or RequestControl.with_budget(self.config.request_timeout_s)
+        remaining = (
+            None if control.deadline is None else max(0.0, control.deadline - time.monotonic())
+        )
+        self.wait_ready(remaining)
+        with self._lock:
+            control.raise_if_stopped()
+            return work(self._llm, control)
+
+    async def run_async(
+        self,
+        work: Callable[[Any, RequestControl], T],
+        control: RequestControl | None = None,
+    ) -> T:
+        """`run` in a worker thread; cancelling the awaiting task stops generation."""
+        control = control or RequestControl.with_budget(self.config.request_timeout_s)
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(None, self.run, work, control)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            control.cancel()
+            raise

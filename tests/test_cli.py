@@ -1,0 +1,74 @@
+"""The `apicall` command line, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import BROKEN
+
+
+def apicall(*args: str, env_index: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if env_index is not None:
+        env["APICALL_INDEX"] = str(env_index)
+    return subprocess.run(
+        [sys.executable, "-m", "lsp_server.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+def test_index_add_list_stats_search_remove(tmp_path, spec_dir):
+    idx = tmp_path / "idx"
+    added = apicall("index", "add", "--index", str(idx), str(spec_dir), str(BROKEN))
+    assert added.returncode == 0, added.stderr
+    assert "6 added" in added.stdout and "5 skipped" not in added.stdout
+    assert "4 skipped" in added.stdout
+    assert "yaml_bomb.yaml: YAML expands" in added.stdout
+    assert "indexed with validation errors (1)" in added.stdout
+    assert "specs" in added.stderr  # the progress line
+
+    listed = apicall("index", "list", "--index", str(idx))
+    assert "Bookshop API" in listed.stdout and "[" in listed.stdout
+
+    stats = json.loads(apicall("index", "stats", "--json", env_index=idx).stdout)
+    assert stats["specs"] == 6 and stats["operations"] == 13 and stats["index"] == str(idx)
+
+    found = apicall("search", "find a pet by id", "--k", "2", "--json", "--index", str(idx))
+    results = json.loads(found.stdout)
+    assert len(results) == 2
+    assert set(results[0]) >= {
+        "api_name",
+        "method",
+        "path",
+        "operation_id",
+        "summary",
+        "spec",
+        "score",
+    }
+    assert results[0]["operation_id"] == "getPetById"
+
+    removed = apicall("index", "remove", str(spec_dir / "petstore_v2.json"), "--index", str(idx))
+    assert removed.returncode == 0 and "removed" in removed.stdout
+    stats = json.loads(apicall("index", "stats", "--json", "--index", str(idx)).stdout)
+    assert stats["operations"] == 9
+
+
+def test_search_without_an_index_says_what_to_do(tmp_path):
+    result = apicall("search", "anything", "--index", str(tmp_path / "empty"))
+    assert result.returncode == 2
+    assert "no index at" in result.stderr and "apicall index add" in result.stderr
+
+
+def test_catalog_add_with_a_missing_tarball(tmp_path):
+    result = apicall(
+        "catalog", "add", str(tmp_path / "missing.tgz"), "--index", str(tmp_path / "i")
+    )
+    assert result.returncode == 2
+    assert "no such catalog tarball" in result.stderr

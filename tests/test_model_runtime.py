@@ -1,0 +1,173 @@
+"""The model runtime with the real default model (SmolLM2-135M Q4_1 through llama.cpp)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import jsonschema
+import pytest
+
+from index.loader import parse_spec_bytes
+from index.records import extract_operations
+from model_runtime.choose import choose_candidate
+from model_runtime.config import ModelConfig, bundled_model_path
+from model_runtime.errors import ModelUnavailable
+from model_runtime.fill import fill_arguments, fill_schema, fillable_fields, to_render_arguments
+from model_runtime.freegen import generate_call
+from model_runtime.generation import complete
+from model_runtime.prompts import Example, paper_prompt
+from model_runtime.runtime import ModelRuntime, ModelState, RequestControl
+from tests.conftest import SPECS
+
+
+@pytest.fixture(scope="module")
+def runtime():
+    rt = ModelRuntime(ModelConfig(request_timeout_s=60))
+    rt.start_loading()
+    yield rt
+    rt.close()
+
+
+def records(name: str):
+    doc = parse_spec_bytes((SPECS / name).read_bytes(), name)
+    return {
+        r.operation_id or r.endpoint_name: r for r in extract_operations(doc, name, "h").records
+    }
+
+
+def test_the_default_model_loads_in_the_background(runtime):
+    assert bundled_model_path().is_file()
+    runtime.wait_ready(timeout=120)
+    assert runtime.state is ModelState.READY
+    assert runtime.load_info is not None and runtime.load_info.size_bytes > 50_000_000
+    assert runtime.load_info.n_gpu_layers == 0  # this machine has no GPU offload
+
+
+def test_a_missing_model_file_is_a_clear_error(tmp_path):
+    rt = ModelRuntime(ModelConfig(model_path=tmp_path / "nope.gguf"))
+    with pytest.raises(ModelUnavailable, match=r"model file not found: .*nope\.gguf"):
+        rt.wait_ready(timeout=30)
+    assert rt.state is ModelState.FAILED
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"not a model at all")
+    rt2 = ModelRuntime(ModelConfig(model_path=broken))
+    with pytest.raises(ModelUnavailable, match="not a GGUF model file"):
+        rt2.wait_ready(timeout=30)
+    # Rendering still works without any model.
+    record = records("bookshop_v30.yaml")["listBooks"]
+    assert fill_arguments(None, record, "list 7 books with limit 7").arguments == {"limit": 7}
+
+
+def test_free_generation_with_the_papers_prompt(runtime):
+    examples = [Example("List the books", "curl --request GET --url https://shop.example/books")]
+    prompt = paper_prompt("Add a book", "shell_curl", "Bookshop API", examples)
+    assert "Given the following examples:" in prompt and "Your actual task:" in prompt
+    assert prompt.rstrip().endswith("**output**")
+    generated = generate_call(
+        runtime, "Add a book", "shell_curl", "Bookshop API", examples, max_tokens=48
+    )
+    assert generated.completion.completion_tokens > 0
+    assert generated.code
+    assert generated.completion.finish_reason in ("stop", "length")
+
+
+def test_argument_filling_puts_stated_values_in_the_right_parameters(runtime):
+    books = records("bookshop_v30.yaml")
+    listing = fill_arguments(runtime, books["listBooks"], "list the books, limit 5")
+    assert listing.arguments == {"limit": 5}
+    removal = fill_arguments(
+        runtime, books["delete_books_by_isbn"], "remove the book with isbn 978-0441013593"
+    )
+    assert removal.arguments == {"isbn": "978-0441013593"}
+    created = fill_arguments(runtime, books["createBook"], "add the book titled 'Dune' to the shop")
+    assert created.arguments.get("title") == "Dune"
+    # Unstated values stay out (and so stay placeholders); everything validates.
+    assert "published" not in created.arguments
+    for result, record in ((listing, books["listBooks"]), (created, books["createBook"])):
+        jsonschema.validate(result.arguments, fill_schema(fillable_fields(record)))
+    assert to_render_arguments(books["createBook"], created.arguments) == {
+        "body": {"title": "Dune"}
+    }
+
+
+def test_model_values_not_in_the_comment_are_dropped(runtime):
+    pets = records("petstore_v2.json")
+    result = fill_arguments(runtime, pets["getPetById"], "fetch the pet for the shop front page")
+    assert result.arguments == {}
+    assert result.model_used
+
+
+def test_credentials_are_never_fillable():
+    pets = records("petstore_v2.json")
+    names = {f.name for f in fillable_fields(pets["addPet"])}
+    assert "api_key" not in names and "name" in names
+
+
+def test_candidate_choice_gives_a_confidence(runtime):
+    choice = choose_candidate(
+        runtime,
+        "delete a repository",
+        [
+            "GET /user/repos: List repositories for the authenticated user",
+            "DELETE /repos/{owner}/{repo}: Delete a repository",
+        ],
+    )
+    assert sum(choice.probabilities) == pytest.approx(1.0)
+    assert 0.0 < choice.confidence <= 1.0
+    assert choice.probabilities[choice.index] == max(choice.probabilities)
+    assert len(set(round(p, 6) for p in choice.probabilities)) > 1  # real logits, not a tie
+
+
+def test_cancellation_returns_within_100_ms(runtime):
+    runtime.wait_ready(timeout=120)
+    control = RequestControl.with_budget(60)
+    result: dict = {}
+
+    def generate():
+        result["call"] = generate_call(
+            runtime,
+            "write a long essay about HTTP",
+            "python",
+            "Essay API",
+            control=control,
+            max_tokens=2000,
+        )
+        result["returned"] = time.monotonic()
+
+    worker = threading.Thread(target=generate)
+    worker.start()
+    time.sleep(0.8)  # well into decoding
+    control.cancel()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert result["call"].completion.finish_reason == "cancelled"
+    assert result["returned"] - control.cancelled_at < 0.1
+
+
+def test_cancelling_the_awaiting_task_stops_generation(runtime):
+    control = RequestControl.with_budget(60)
+
+    def long_story(llm, ctl):
+        return complete(llm, "Write a long story:", ctl, max_tokens=2000)
+
+    async def main():
+        task = asyncio.create_task(runtime.run_async(long_story, control))
+        await asyncio.sleep(0.5)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+    assert control.cancel_event.is_set()
+
+
+def test_a_time_budget_stops_generation(runtime):
+    control = RequestControl.with_budget(0.5)
+    started = time.monotonic()
+    call = generate_call(
+        runtime, "write a long essay", "python", "x", control=control, max_tokens=4000
+    )
+    assert call.completion.finish_reason == "timeout"
+    assert time.monotonic() - started < 2.0
