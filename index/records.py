@@ -81,17 +81,23 @@ def spec_version(doc: dict[str, Any]) -> str:
 
 
 DEFAULT_BODY_BUDGET = 2500
+DEFAULT_REF_DEPTH = 8
 
 
 def extract_operations(
-    doc: dict[str, Any], spec_key: str, spec_hash: str, body_budget: int = DEFAULT_BODY_BUDGET
+    doc: dict[str, Any],
+    spec_key: str,
+    spec_hash: str,
+    body_budget: int = DEFAULT_BODY_BUDGET,
+    max_ref_depth: int = DEFAULT_REF_DEPTH,
 ) -> ExtractResult:
     """Every operation of a parsed document as a record.
 
-    `body_budget` caps the schema nodes inlined per request body, which keeps index rows small;
-    rendering straight from a spec file can afford a larger one.
+    `body_budget` caps the schema nodes inlined per request body and `max_ref_depth` the nested
+    references followed, which keeps index rows small; rendering straight from a spec file can
+    afford more of both.
     """
-    resolver = RefResolver(doc)
+    resolver = RefResolver(doc, max_depth=max_ref_depth)
     info: dict[str, Any] = doc["info"] if isinstance(doc.get("info"), dict) else {}
     is_swagger2 = "swagger" in doc and "openapi" not in doc
     servers = _swagger2_servers(doc) if is_swagger2 else _oas3_servers(doc.get("servers"))

@@ -14,6 +14,7 @@ from index.render.render import list_targets, render_all
 
 # Rendering from a spec file keeps whole request bodies; the index caps them to stay small.
 SPEC_FILE_BODY_BUDGET = 200_000
+SPEC_FILE_REF_DEPTH = 16
 
 
 class OperationNotFound(ApicallError):
@@ -42,7 +43,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise ApicallError(f"{path}: cannot read ({exc.strerror})") from None
     doc = parse_spec_bytes(data, str(path))
     records = extract_operations(
-        doc, str(path.resolve()), content_hash(data), body_budget=SPEC_FILE_BODY_BUDGET
+        doc,
+        str(path.resolve()),
+        content_hash(data),
+        body_budget=SPEC_FILE_BODY_BUDGET,
+        max_ref_depth=SPEC_FILE_REF_DEPTH,
     ).records
     record = find_operation(records, args.operation)
     arguments = None

@@ -164,6 +164,8 @@ def fill_arguments(
                 result.rejected[name] = "not a parameter of this operation"
                 continue
             why = _ungrounded(value, target, grounding_text)
+            if not why and _same_value_used(value, result.arguments):
+                why = "the comment states this value for another parameter"
             if why:
                 result.rejected[name] = why
                 continue
@@ -297,6 +299,13 @@ def _coerce(text: str, schema: dict[str, Any]) -> Any:
     if enum and value not in enum:
         return None
     return value
+
+
+def _same_value_used(value: Any, arguments: dict[str, Any]) -> bool:
+    """One stated value fills one parameter: a copy of an assigned value is not a new fact."""
+    if isinstance(value, (bool, list, dict)):
+        return False
+    return any(type(v) is type(value) and v == value for v in arguments.values())
 
 
 def _ungrounded(value: Any, target: Field, text: str) -> str:

@@ -47,4 +47,6 @@ def corpus_specs(tmp_path: Path, names: list[str]) -> Path:
                 source = archive.extractfile(member)
                 assert source is not None
                 (out / member.name.replace("/", "__")).write_bytes(source.read())
+    found = {p.name for p in out.iterdir()}
+    assert {n.replace("/", "__") for n in wanted} == found, "a named spec is not in the corpus"
     return out

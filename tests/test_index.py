@@ -26,7 +26,7 @@ def test_fixture_specs_are_indexed_with_errors_recorded(tmp_path, spec_dir):
     store, report = build(tmp_path / "idx", spec_dir)
     assert report.count("added") == 6
     assert report.skipped == []
-    assert store.count_operations() == 3 + 3 + 1 + 1 + 1 + 4
+    assert store.count_operations() == 4 + 3 + 1 + 1 + 1 + 1
     specs = {Path(s["spec_key"]).name: s for s in store.specs()}
     assert specs["invalid_but_readable.json"]["validation_errors"]
     assert specs["bookshop_v30.yaml"]["validation_errors"] == []
@@ -125,7 +125,7 @@ def test_hybrid_ranking_on_real_catalog_specs(tmp_path):
         [
             "github.com/api.github.com.json",
             "stripe.com.json",
-            "twilio.com/twilio_api_v2010.json",
+            "twilio.com/api.json",
             "slack.com.json",
             "spotify.com.json",
         ],

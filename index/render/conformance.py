@@ -16,6 +16,7 @@ from index.records import OperationRecord, extract_operations
 from index.render.render import RenderedSnippet, render_all
 
 BODY_BUDGET = 200_000
+SPEC_FILE_REF_DEPTH = 16
 
 
 @dataclass
@@ -28,8 +29,14 @@ class TargetScore:
     worst: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
 
 
-def similarity(a: str, b: str) -> float:
-    return 1.0 if a == b else difflib.SequenceMatcher(None, a, b).ratio()
+def similarity(a: str, b: str, threshold: float = 0.9) -> float:
+    """SequenceMatcher's ratio; below `threshold`, possibly only its cheap upper bound (the exact
+    ratio of two very different 50 kB snippets takes seconds and changes no verdict)."""
+    if a == b:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, a, b)
+    bound = matcher.quick_ratio()
+    return bound if bound < threshold else matcher.ratio()
 
 
 def read_specs_from_corpus(tarball: Path, names: set[str]) -> dict[str, dict[str, Any]]:
@@ -49,7 +56,10 @@ def records_by_endpoint(
 ) -> dict[tuple[str, str, str], OperationRecord]:
     records = {}
     for name, doc in docs.items():
-        for record in extract_operations(doc, name, "", body_budget=BODY_BUDGET).records:
+        extracted = extract_operations(
+            doc, name, "", body_budget=BODY_BUDGET, max_ref_depth=SPEC_FILE_REF_DEPTH
+        )
+        for record in extracted.records:
             records[(name, record.method, record.path)] = record
     return records
 

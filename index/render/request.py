@@ -133,6 +133,7 @@ def base_url(record: OperationRecord, notes: list[str]) -> str:
     if _is_absolute_uri(substituted):
         return substituted
     if substituted.startswith("//"):
+        notes.append(f"protocol-relative server URL {url!r}: https assumed")
         return "https:" + substituted
     notes.append(f"relative server URL {url!r}: {PLACEHOLDER_HOST} stands for its host")
     return PLACEHOLDER_HOST + ("/" + substituted.lstrip("/") if substituted.strip("/") else "")
