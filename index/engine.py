@@ -23,6 +23,7 @@ Mode = Literal["render", "generate"]
 # Below this confidence apicall answers "no good match" instead of guessing.
 DEFAULT_MIN_CONFIDENCE = 0.45
 RETRIEVE_DEPTH = 20
+WORKSPACE_MARGIN = 0.85
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class SuggestRequest:
     mode: Mode = "render"
     model_rerank: bool = False
     workspace_specs: frozenset[str] = frozenset()
+    only_specs: frozenset[str] | None = None  # None: every indexed spec
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
 
     def resolved_target(self) -> str:
@@ -116,7 +118,7 @@ class Engine:
     def candidates(self, request: SuggestRequest) -> list[tuple[SearchResult, float]]:
         """Retrieved and reranked candidates with their final scores, best first."""
         hits = self.searcher.search(request.instruction, k=max(RETRIEVE_DEPTH, request.k))
-        return rerank(hits, request.instruction, request.workspace_specs)
+        return rerank(hits, request.instruction, request.workspace_specs, request.only_specs)
 
     def suggest(self, request: SuggestRequest, control: RequestControl | None = None) -> Suggestion:
         timings: dict[str, float] = {}
@@ -128,7 +130,7 @@ class Engine:
         timings["retrieve"] = _ms(t0)
 
         t0 = time.perf_counter()
-        ranked = rerank(hits, request.instruction, request.workspace_specs)
+        ranked = rerank(hits, request.instruction, request.workspace_specs, request.only_specs)
         notes: list[str] = []
         if request.model_rerank and self.runtime is not None and len(ranked) > 1:
             ranked = self._model_rerank(request, ranked, control, notes)
@@ -163,7 +165,7 @@ class Engine:
         arguments: dict[str, Any] = {}
         render_arguments: dict[str, Any] = {}
         if request.fill:
-            arguments, render_arguments = self._fill(record, request, control, notes)
+            arguments, render_arguments = self.fill(record, request, control, notes)
         timings["fill"] = _ms(t0)
 
         t0 = time.perf_counter()
@@ -186,7 +188,7 @@ class Engine:
             record=record,
         )
 
-    def _fill(
+    def fill(
         self,
         record: OperationRecord,
         request: SuggestRequest,
@@ -277,19 +279,26 @@ class Engine:
 
 
 def rerank(
-    hits: list[SearchResult], instruction: str, workspace_specs: frozenset[str] = frozenset()
+    hits: list[SearchResult],
+    instruction: str,
+    workspace_specs: frozenset[str] = frozenset(),
+    only_specs: frozenset[str] | None = None,
 ) -> list[tuple[SearchResult, float]]:
     """Fused retrieval scores, boosted for the API the instruction names and for workspace specs."""
     words = set(_words(instruction))
+    best_score = max((h.score for h in hits), default=0.0)
     scored = []
     for hit in hits:
+        if only_specs is not None and hit.spec not in only_specs:
+            continue
         score = hit.score
         api_words = set(_words(hit.api_name)) | set(_words(hit.api_provider.split(".")[0]))
         api_words -= _GENERIC
         if api_words and api_words & words:
             score += 0.02
-        if hit.spec in workspace_specs:
-            score += 0.05
+        # Workspace specs go first among the candidates that fit about as well as the best one.
+        if hit.spec in workspace_specs and hit.score >= WORKSPACE_MARGIN * best_score:
+            score *= 1.2
         scored.append((hit, score))
     return sorted(scored, key=lambda pair: -pair[1])
 

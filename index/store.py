@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -235,15 +236,20 @@ class IndexStore:
         with self._write_lock:
             names = {ix.name for ix in table.list_indices()}
             if f"{FTS_COLUMN}_idx" not in names:
-                table.create_fts_index(FTS_COLUMN, use_tantivy=False, replace=True)
+                with warnings.catch_warnings():
+                    # The native FTS index; its replacement API takes the same options.
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    table.create_fts_index(FTS_COLUMN, use_tantivy=False, replace=True)
             if "vector_idx" not in names and table.count_rows() >= VECTOR_INDEX_MIN_ROWS:
-                from lancedb.index import IvfHnswSq
-
                 partitions = max(1, table.count_rows() // 2000)
-                table.create_index(
-                    vector_column_name="vector",
-                    config=IvfHnswSq(distance_type="cosine", num_partitions=partitions),
-                )
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    table.create_index(
+                        metric="cosine",
+                        vector_column_name="vector",
+                        index_type="IVF_HNSW_SQ",
+                        num_partitions=partitions,
+                    )
             table.optimize()
         specs = self.table(SPECS)
         if specs is not None:

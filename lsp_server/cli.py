@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from index.errors import ApicallError
-from lsp_server import cli_doctor, cli_index, cli_render, cli_suggest
+from lsp_server import cli_doctor, cli_index, cli_render, cli_serve, cli_suggest
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_render.add_parsers(sub, common)
     cli_doctor.add_parsers(sub, common)
     cli_suggest.add_parsers(sub, common)
+    cli_serve.add_parsers(sub, common)
     return parser
 
 

@@ -26,6 +26,8 @@ TARGET_LANGUAGE = {
     "node_request": "javascript",
     "javascript_xhr": "javascript",
     "javascript": "javascript-module",
+    "javascript_axios": "javascript-module",
+    "python_httpx": "python",
     "typescript": "javascript-module",
     "python_python3": "python",
     "python_requests": "python",

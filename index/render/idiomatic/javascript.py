@@ -8,6 +8,33 @@ from index.render.idiomatic.literals import js_literal
 from index.render.idiomatic.model import IdiomaticRequest, Snippet, without_content_type
 
 
+def javascript_axios(req: IdiomaticRequest) -> Snippet:
+    headers = [f"    {json.dumps(n)}: {json.dumps(v, ensure_ascii=False)}," for n, v in req.headers]
+    cred = req.credential
+    lines = ["const response = await axios.request({", f"  method: {json.dumps(req.method)},",
+             f"  url: {json.dumps(req.url, ensure_ascii=False)},"]
+    if req.query:
+        lines.append(f"  params: {js_literal(dict(req.query), level=1)},")
+    if cred is not None:
+        if cred.kind == "basic":
+            lines.append(
+                f"  auth: {{ username: process.env.{cred.env_var}, "
+                f"password: process.env.{cred.password_env_var} }},"
+            )
+        elif cred.kind == "bearer":
+            headers.insert(0, f"    \"Authorization\": `Bearer ${{process.env.{cred.env_var}}}`,")
+        else:
+            headers.insert(0, f"    {json.dumps(cred.header)}: process.env.{cred.env_var},")
+    if headers:
+        lines += ["  headers: {", *headers, "  },"]
+    if req.body_mime == "application/json":
+        lines.append(f"  data: {js_literal(req.body_value, level=1)},")
+    elif req.form_fields:
+        lines.append(f"  data: {js_literal(dict(req.form_fields), level=1)},")
+    lines += ["});", "console.log(response.data);"]
+    return Snippet(['import axios from "axios";'], "\n".join(lines))
+
+
 def javascript_fetch(req: IdiomaticRequest) -> Snippet:
     plain_headers = (
         without_content_type(req.headers) if req.body_mime == "multipart/form-data" else req.headers

@@ -9,7 +9,16 @@ _SHORTCUTS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
 
 def python_requests_env(req: IdiomaticRequest) -> Snippet:
-    imports = ["import requests"]
+    return _python_client(req, "requests")
+
+
+def python_httpx_env(req: IdiomaticRequest) -> Snippet:
+    """httpx keeps requests' call shape; only its request() takes content/data/files alike."""
+    return _python_client(req, "httpx")
+
+
+def _python_client(req: IdiomaticRequest, module: str) -> Snippet:
+    imports = [f"import {module}"]
     plain_headers = (
         without_content_type(req.headers) if req.body_mime == "multipart/form-data" else req.headers
     )
@@ -26,8 +35,9 @@ def python_requests_env(req: IdiomaticRequest) -> Snippet:
         else:
             headers.insert(0, f'{_q(cred.header)}: os.environ["{cred.env_var}"]')
     method = req.method.upper()
-    call = f"requests.{method.lower()}(" if method in _SHORTCUTS else "requests.request("
-    args = [] if method in _SHORTCUTS else [_q(method)]
+    shortcut = method in _SHORTCUTS and not (module == "httpx" and req.body_mime and method in {"GET", "DELETE", "HEAD", "OPTIONS"})
+    call = f"{module}.{method.lower()}(" if shortcut else f"{module}.request("
+    args = [] if shortcut else [_q(method)]
     args.append(_q(req.url))
     if req.query:
         args.append("params=" + python_literal(dict(req.query), level=1))

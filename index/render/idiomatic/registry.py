@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.render.idiomatic.go import go_net_http
-from index.render.idiomatic.javascript import javascript_fetch
+from index.render.idiomatic.javascript import javascript_axios, javascript_fetch
 from index.render.idiomatic.jvm import java_http_client, kotlin_okhttp
 from index.render.idiomatic.model import IdiomaticRequest, Snippet
 from index.render.idiomatic.native import (
@@ -15,7 +15,7 @@ from index.render.idiomatic.native import (
     rust_reqwest,
     swift_urlsession,
 )
-from index.render.idiomatic.python import python_requests_env
+from index.render.idiomatic.python import python_httpx_env, python_requests_env
 from index.render.idiomatic.scripting import php_curl_env, ruby_net_http, shell_curl_env
 
 
@@ -43,5 +43,8 @@ IDIOMATIC_TARGETS: dict[str, IdiomaticTarget] = {
         IdiomaticTarget("csharp", "csharp", "HttpClient", csharp_http_client),
         IdiomaticTarget("kotlin", "kotlin", "OkHttp", kotlin_okhttp),
         IdiomaticTarget("rust", "rust", "reqwest", rust_reqwest),
+        # Chosen instead of the language default when the file already imports the client.
+        IdiomaticTarget("python_httpx", "python", "httpx", python_httpx_env),
+        IdiomaticTarget("javascript_axios", "javascript", "axios", javascript_axios),
     )
 }

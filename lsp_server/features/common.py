@@ -1,0 +1,105 @@
+"""What the features share: reading documents, choosing targets, building edits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from index.engine import SuggestRequest, Suggestion
+from index.render.render import target_for_language
+from lsp_server.comments import CommentBlock
+from lsp_server.edits import import_insertion, snippet_insertion
+
+if TYPE_CHECKING:
+    from pygls.workspace import TextDocument
+
+    from lsp_server.server import ApicallServer
+
+# An HTTP client the file already uses, and the target written for it.
+_CLIENT_IMPORTS = {
+    "python": [(re.compile(r"^\s*(import httpx|from httpx import)", re.M), "python_httpx"),
+               (re.compile(r"^\s*(import requests|from requests import)", re.M), "python")],
+    "javascript": [(re.compile(r"""(require\(["']axios["']\)|from ["']axios["'])"""), "javascript_axios")],
+    "typescript": [(re.compile(r"""(require\(["']axios["']\)|from ["']axios["'])"""), "javascript_axios")],
+}
+
+
+def target_for(ls: ApicallServer, document: TextDocument) -> str:
+    """The settings' target for the language, else the client the file imports, else the
+    language's idiomatic target."""
+    language = document.language_id or "plaintext"
+    if language in ls.config.targets:
+        return ls.config.targets[language]
+    source = document.source
+    for pattern, target in _CLIENT_IMPORTS.get(language, []):
+        if pattern.search(source):
+            return target
+    return target_for_language(language)
+
+
+def suggest_request(ls: ApicallServer, document: TextDocument, comment: CommentBlock,
+                    fill: bool) -> SuggestRequest:
+    start = max(0, comment.start_line - 20)
+    context = "".join(document.lines[start : comment.start_line])
+    return SuggestRequest(
+        instruction=comment.text,
+        target=target_for(ls, document),
+        context=context,
+        k=ls.config.candidates,
+        fill=fill and ls.config.fill_arguments,
+        workspace_specs=frozenset(ls.workspace_spec_keys),
+        only_specs=ls.spec_filter(),
+    )
+
+
+@dataclass(frozen=True)
+class InsertionEdits:
+    edits: list[types.TextEdit]
+    imports: list[str]
+
+
+def insertion_edits(document: TextDocument, comment: CommentBlock, body: str,
+                    imports: list[str]) -> list[types.TextEdit]:
+    """The snippet below the comment, indented to match, and missing imports at the top."""
+    lines = [line.rstrip("\n").rstrip("\r") for line in document.lines]
+    edits = []
+    language = document.language_id or ""
+    imported = import_insertion(lines, language, imports)
+    if imported is not None:
+        at = types.Position(line=imported.line, character=0)
+        edits.append(types.TextEdit(range=types.Range(start=at, end=at), new_text=imported.text))
+    inserted = snippet_insertion(lines, comment.end_line, comment.indent, body)
+    if inserted.line >= len(lines):
+        end = types.Position(line=len(lines), character=0)
+        text = ("\n" if lines and not document.source.endswith("\n") else "") + inserted.text
+        edits.append(types.TextEdit(range=types.Range(start=end, end=end), new_text=text))
+    else:
+        at = types.Position(line=inserted.line, character=0)
+        edits.append(types.TextEdit(range=types.Range(start=at, end=at), new_text=inserted.text))
+    return edits
+
+
+def suggestion_body(suggestion: Suggestion) -> tuple[str, list[str]]:
+    """The statements and the imports of a suggestion (openapi-snippet targets have no split)."""
+    if suggestion.imports:
+        return suggestion.body, suggestion.imports
+    return suggestion.code or "", []
+
+
+def action_data(document: TextDocument, comment: CommentBlock, record_id: str, target: str) -> dict[str, Any]:
+    return {
+        "uri": document.uri,
+        "version": document.version,
+        "comment": {"start": comment.start_line, "end": comment.end_line,
+                    "indent": comment.indent, "text": comment.text},
+        "record": record_id,
+        "target": target,
+    }
+
+
+def comment_from_data(data: dict[str, Any]) -> CommentBlock:
+    c = data["comment"]
+    return CommentBlock(c["text"], int(c["start"]), int(c["end"]), c["indent"])

@@ -1,0 +1,84 @@
+"""initialize / initialized / configuration / commands: the server's own life."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from lsp_server.config import CONFIG_SECTION, parse_config
+
+if TYPE_CHECKING:
+    from lsp_server.server import ApicallServer
+
+
+def register(server: ApicallServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: ApicallServer, params: types.InitializeParams) -> None:
+        config, errors = parse_config(params.initialization_options)
+        ls.config = config
+        if errors:
+            ls.show(types.MessageType.Error,
+                    "apicall: invalid settings, defaults used for: " + "; ".join(errors))
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: ApicallServer, params: types.InitializedParams) -> None:
+        ls.start_model()
+        # Opening the index loads the embedder: off the event loop, like all heavy work.
+        ls.spawn(ls.in_thread(lambda _c: ls.open_engine(), budget_s=120))
+        from lsp_server.features.workspace import index_workspace, watch_spec_files
+
+        await watch_spec_files(ls)
+        if ls.config.workspace_specs:
+            ls.spawn(index_workspace(ls))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(
+        ls: ApicallServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        raw: Any = params.settings
+        if not isinstance(raw, dict) or CONFIG_SECTION not in raw:
+            try:
+                answers = await ls.workspace_configuration_async(
+                    types.ConfigurationParams(items=[types.ConfigurationItem(section=CONFIG_SECTION)])
+                )
+                raw = answers[0] if answers else None
+            except Exception as exc:  # a client without workspace/configuration
+                ls.log(f"apicall: workspace/configuration failed: {exc!r}")
+                raw = params.settings
+        apply_settings(ls, raw)
+
+    @server.command("apicall.status")
+    async def status(ls: ApicallServer, *args: Any) -> dict[str, Any]:
+        engine = ls.open_engine()
+        report = {
+            "index": str(ls.index_dir),
+            "operations": engine.searcher.store.count_operations() if engine else 0,
+            "workspace_specs": sorted(ls.workspace_spec_keys),
+            "model": ls.runtime.state.value if ls.runtime else "off",
+            "model_error": ls.runtime.error if ls.runtime else None,
+            "catalog": ls.config.catalog,
+            "fill_arguments": ls.config.fill_arguments,
+        }
+        ls.show(types.MessageType.Info,
+                f"apicall: {report['operations']:,} operations indexed, "
+                f"{len(report['workspace_specs'])} workspace specs, model {report['model']}")
+        return report
+
+
+def apply_settings(ls: ApicallServer, raw: Any) -> None:
+    before = ls.config
+    config, errors = parse_config(raw, base=before)
+    ls.config = config
+    if errors:
+        ls.show(types.MessageType.Error,
+                "apicall: invalid settings, defaults kept for: " + "; ".join(errors))
+    if config.index_dir != before.index_dir:
+        ls.reset_index()
+        ls.open_engine()
+    if (config.model_path, config.n_gpu_layers, config.fill_arguments) != (
+        before.model_path, before.n_gpu_layers, before.fill_arguments
+    ):
+        ls.model_failure_reported = False
+        ls.start_model()
+    ls.log(f"apicall: settings applied: {config}")
