@@ -134,18 +134,24 @@ def process_spec(job: _Job) -> _Processed:
             errors = []
             limit = job.validate_max_bytes / 2**20
             note = f"not validated: {size / 2**20:.1f} MiB is over the {limit:.0f} MiB limit"
+        info: dict[str, Any] = doc["info"] if isinstance(doc.get("info"), dict) else {}
+        version = str(doc.get("openapi") or doc.get("swagger") or "")
         extracted = extract_operations(doc, job.key, spec_hash)
+        del doc  # the parsed document of a big spec is the largest object here
         warnings = extracted.warnings
         if size > job.validate_max_bytes:
             warnings = [note, *warnings]
-        info: dict[str, Any] = doc["info"] if isinstance(doc.get("info"), dict) else {}
-        version = str(doc.get("openapi") or doc.get("swagger") or "")
+        rows, texts = [], []
+        for record in extracted.records:
+            rows.append(record.to_row())
+            texts.append(record.embedding_text)
+        extracted.records.clear()
         return _Processed(
             job.key,
             "parsed",
             spec_hash=spec_hash,
-            rows=[r.to_row() for r in extracted.records],
-            embedding_texts=[r.embedding_text for r in extracted.records],
+            rows=rows,
+            embedding_texts=texts,
             api_name=str(info.get("title") or ""),
             spec_version=version,
             validation_errors=errors,

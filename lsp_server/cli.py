@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from index.errors import ApicallError
-from lsp_server import cli_doctor, cli_index, cli_render, cli_serve, cli_suggest
+from lsp_server import cli_doctor, cli_eval, cli_index, cli_render, cli_serve, cli_suggest
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_doctor.add_parsers(sub, common)
     cli_suggest.add_parsers(sub, common)
     cli_serve.add_parsers(sub, common)
+    cli_eval.add_parsers(sub, common)
     return parser
 
 

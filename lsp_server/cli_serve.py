@@ -11,7 +11,9 @@ from index.errors import ApicallError
 def cmd_serve(args: argparse.Namespace) -> int:
     from lsp_server.server import create_server
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s apicall %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s apicall %(levelname)s %(message)s"
+    )
     server = create_server()
     if args.index:
         server.config.index_dir = args.index

@@ -7,8 +7,22 @@ from dataclasses import dataclass
 
 HASH = ("python", "ruby", "shellscript", "sh", "bash", "perl", "r", "yaml", "elixir", "toml")
 SLASH = (
-    "javascript", "typescript", "javascriptreact", "typescriptreact", "go", "java", "c", "cpp",
-    "csharp", "kotlin", "rust", "swift", "php", "scala", "dart", "objective-c",
+    "javascript",
+    "typescript",
+    "javascriptreact",
+    "typescriptreact",
+    "go",
+    "java",
+    "c",
+    "cpp",
+    "csharp",
+    "kotlin",
+    "rust",
+    "swift",
+    "php",
+    "scala",
+    "dart",
+    "objective-c",
 )
 DASH = ("sql", "lua", "haskell", "ada")
 BLOCK = SLASH + ("css",)
@@ -70,7 +84,11 @@ def find_comment_above(lines: list[str], line_no: int, language: str) -> Comment
     """The comment that ends right above `line_no` (the line a developer types the call on)."""
     if line_no <= 0 or line_no > len(lines):
         return None
-    if line_no < len(lines) and lines[line_no].strip() and not _is_comment_line(lines[line_no], language):
+    if (
+        line_no < len(lines)
+        and lines[line_no].strip()
+        and not _is_comment_line(lines[line_no], language)
+    ):
         return None
     return find_comment(lines, line_no - 1, language)
 
@@ -88,7 +106,10 @@ def _block_comment(lines: list[str], line_no: int) -> CommentBlock | None:
     if start < 0:
         return None
     end = start
-    while end < len(lines) and "*/" not in lines[end][lines[end].find("/*") + 2 if end == start else 0 :]:
+    while (
+        end < len(lines)
+        and "*/" not in lines[end][lines[end].find("/*") + 2 if end == start else 0 :]
+    ):
         end += 1
     if end >= len(lines) or end < line_no:
         return None

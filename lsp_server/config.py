@@ -14,6 +14,8 @@ import cattrs
 from index.render.render import list_targets
 
 CONFIG_SECTION = "apicall"
+# Settings that belong to an editor client (how to start the server), not to the server.
+CLIENT_ONLY = {"server"}
 
 
 @dataclass
@@ -57,6 +59,8 @@ def parse_config(raw: Any, base: ServerConfig | None = None) -> tuple[ServerConf
     hints = typing.get_type_hints(ServerConfig)
     known = {f.name: f for f in fields(ServerConfig)}
     for key, value in raw.items():
+        if key in CLIENT_ONLY:
+            continue
         name = _ALIASES.get(key, key)
         if name not in known:
             errors.append(f"unknown setting {key!r}")

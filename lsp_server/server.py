@@ -94,8 +94,10 @@ class ApicallServer(LanguageServer):
         failures = [n for n in notes if n.startswith("arguments not filled by the model")]
         if failures and not self.model_failure_reported:
             self.model_failure_reported = True
-            self.show(types.MessageType.Warning, f"apicall: {failures[0]}; inserting the call "
-                      "with placeholder arguments")
+            self.show(
+                types.MessageType.Warning,
+                f"apicall: {failures[0]}; inserting the call with placeholder arguments",
+            )
 
     # -- work off the event loop ----------------------------------------------------------
     async def in_thread(self, work: Callable[[RequestControl], T], budget_s: float = 10.0) -> T:
@@ -117,14 +119,18 @@ class ApicallServer(LanguageServer):
         def done(finished: asyncio.Task[Any]) -> None:
             self.background.discard(finished)
             if not finished.cancelled() and finished.exception() is not None:
-                self.log(f"apicall background task failed: {finished.exception()!r}",
-                         types.MessageType.Error)
+                self.log(
+                    f"apicall background task failed: {finished.exception()!r}",
+                    types.MessageType.Error,
+                )
 
         task.add_done_callback(done)
         return task
 
 
-def isolated(default: Any = None) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
+def isolated(
+    default: Any = None,
+) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
     """A failing feature logs its error and answers `default`; it never takes the server down."""
 
     def decorate(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:

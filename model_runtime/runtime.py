@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import os
 import threading
 import time
@@ -17,6 +19,29 @@ from model_runtime.config import ModelConfig, auto_gpu_layers
 from model_runtime.errors import Cancelled, ModelUnavailable, TimeBudgetExceeded
 
 T = TypeVar("T")
+
+
+_LOG_CALLBACK: Any = None
+
+
+def silence_llama_logs() -> None:
+    """Route llama.cpp's own log lines to Python logging (debug level) instead of stderr."""
+    global _LOG_CALLBACK
+    if _LOG_CALLBACK is not None:
+        return
+    import ctypes
+    import logging
+
+    import llama_cpp
+
+    logger = logging.getLogger("apicall.llama_cpp")
+
+    @llama_cpp.llama_log_callback
+    def forward(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
+        logger.debug(text.decode("utf-8", "replace").rstrip())
+
+    _LOG_CALLBACK = forward  # kept alive: llama.cpp holds the pointer
+    llama_cpp.llama_log_set(forward, ctypes.c_void_p(0))
 
 
 class ModelState(Enum):
@@ -113,15 +138,22 @@ class ModelRuntime:
                 if self.config.n_gpu_layers is not None
                 else auto_gpu_layers()
             )
+            silence_llama_logs()
             try:
-                self._llm = Llama(
-                    model_path=str(path),
-                    n_gpu_layers=gpu_layers,
-                    n_threads=self.config.n_threads or os.cpu_count() or 2,
-                    n_ctx=self.config.n_ctx,
-                    lora_path=str(lora) if lora else None,
-                    verbose=False,
-                )
+                # verbose=True: llama-cpp-python's quiet mode swaps the process's stdout/stderr
+                # file descriptors, which loses output printed by other threads meanwhile (and
+                # would corrupt a language server's stdout); its logs go to our callback instead.
+                with contextlib.redirect_stderr(io.StringIO()):  # its Python-side banner
+                    self._llm = Llama(
+                        model_path=str(path),
+                        n_gpu_layers=gpu_layers,
+                        n_threads=self.config.n_threads or os.cpu_count() or 2,
+                        n_ctx=self.config.n_ctx,
+                        lora_path=str(lora) if lora else None,
+                        verbose=True,
+                    )
+                # Quiet from here on: generation prints nothing and swaps no descriptors.
+                self._llm.verbose = False
             except (ValueError, RuntimeError, OSError) as exc:
                 raise ModelUnavailable(f"llama.cpp could not load {path}: {exc}") from exc
             self.load_info = LoadInfo(

@@ -29,7 +29,11 @@ def lsp_env(tmp_path_factory: pytest.TempPathFactory, isolated_data_dir: Path) -
     )
     store, embedder = open_for_write(index_dir)
     ingest(store, embedder, files, workers=1)
-    return {**os.environ, "APICALL_INDEX": str(index_dir), "APICALL_DATA_DIR": str(isolated_data_dir)}
+    return {
+        **os.environ,
+        "APICALL_INDEX": str(index_dir),
+        "APICALL_DATA_DIR": str(isolated_data_dir),
+    }
 
 
 @pytest.fixture
@@ -80,7 +84,9 @@ def open_doc(client: LanguageClient, workspace: Path, name: str, language: str, 
     uri = path.as_uri()
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id=language, version=1, text=text
+            )
         )
     )
     return uri
@@ -104,8 +110,10 @@ async def actions_at(client, uri, line):
     return await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
-            range=types.Range(start=types.Position(line=line, character=2),
-                              end=types.Position(line=line, character=2)),
+            range=types.Range(
+                start=types.Position(line=line, character=2),
+                end=types.Position(line=line, character=2),
+            ),
             context=types.CodeActionContext(diagnostics=[]),
         )
     )
@@ -127,8 +135,14 @@ async def test_code_action_in_python(client, workspace):
     result, titles = await insert_first(client, uri, text, 4)
     assert titles[0] == "Insert API call: GET /books (Bookshop API)"
     assert len(titles) == 3 and all(t.startswith("Insert API call: ") for t in titles)
-    assert '    response = requests.get(\n        "https://eu.bookshop.example/api/books",' in result
-    assert 'params={"limit": "5"}' in result or "params={'limit': 5}" in result or '"limit": 5' in result
+    assert (
+        '    response = requests.get(\n        "https://eu.bookshop.example/api/books",' in result
+    )
+    assert (
+        'params={"limit": "5"}' in result
+        or "params={'limit': 5}" in result
+        or '"limit": 5' in result
+    )
     assert result.startswith('"""Shop tools."""\nimport requests\n')  # import added at the top
     compile(result, "shop.py", "exec")
 
@@ -146,12 +160,17 @@ async def test_code_action_in_javascript_go_and_shell(client, workspace):
     result, titles = await insert_first(client, uri, go, 3)
     assert titles[0].startswith("Insert API call: DELETE /books/{isbn}")
     assert 'import (\n\t"fmt"\n' in result and '\t"net/http"\n' in result
-    assert '\treq, err := http.NewRequest("DELETE", "https://eu.bookshop.example/api/books/978-0441013593", nil)' in result
+    assert (
+        '\treq, err := http.NewRequest("DELETE", "https://eu.bookshop.example/api/books/978-0441013593", nil)'
+        in result
+    )
 
     sh = "#!/bin/sh\n# get the weather forecast for a city\n"
     uri = open_doc(client, workspace, "weather.sh", "shellscript", sh)
     result, _ = await insert_first(client, uri, sh, 1)
-    assert "curl --request GET \\\n  --url 'https://api.weather.example/v1/forecast/{city}" in result
+    assert (
+        "curl --request GET \\\n  --url 'https://api.weather.example/v1/forecast/{city}" in result
+    )
 
 
 @pytest.mark.asyncio
@@ -171,8 +190,10 @@ async def test_completion_and_resolve(client, workspace):
     text = "# find a pet by its id\n\n"
     uri = open_doc(client, workspace, "pets.py", "python", text)
     completions = await client.text_document_completion_async(
-        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri),
-                               position=types.Position(line=1, character=0))
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=1, character=0),
+        )
     )
     items = completions.items if isinstance(completions, types.CompletionList) else completions
     assert items[0].label == "GET /pet/{petId}"
@@ -191,10 +212,14 @@ async def test_inline_completion(client, workspace):
         types.InlineCompletionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
             position=types.Position(line=1, character=0),
-            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
+            context=types.InlineCompletionContext(
+                trigger_kind=types.InlineCompletionTriggerKind.Automatic
+            ),
         )
     )
-    assert result.items[0].insert_text.startswith('const url = "https://api.weather.example/v1/forecast/')
+    assert result.items[0].insert_text.startswith(
+        'const url = "https://api.weather.example/v1/forecast/'
+    )
 
 
 @pytest.mark.asyncio
@@ -202,8 +227,10 @@ async def test_hover_on_a_url(client, workspace):
     text = 'url = "https://api.weather.example/v1/forecast/paris"\n'
     uri = open_doc(client, workspace, "h.py", "python", text)
     hover = await client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri),
-                          position=types.Position(line=0, character=20))
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=0, character=20),
+        )
     )
     assert "**GET /forecast/{city}** (Weather Service)" in hover.contents.value
     assert "| `city` | path | string | yes |" in hover.contents.value
@@ -216,7 +243,9 @@ async def test_a_slow_request_is_cancelled(client, workspace):
     params = types.InlineCompletionParams(
         text_document=types.TextDocumentIdentifier(uri=uri),
         position=types.Position(line=1, character=0),
-        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
+        context=types.InlineCompletionContext(
+            trigger_kind=types.InlineCompletionTriggerKind.Automatic
+        ),
     )
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(settings={"apicall": {"inlineDebounceMs": 3000}})
@@ -235,8 +264,10 @@ async def test_a_slow_request_is_cancelled(client, workspace):
     assert asyncio.get_running_loop().time() - started < 1.0
     # The server answers the next request as usual.
     hover = await client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri),
-                          position=types.Position(line=0, character=0))
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=0, character=0),
+        )
     )
     assert hover is None
     assert client.error is None
@@ -245,7 +276,8 @@ async def test_a_slow_request_is_cancelled(client, workspace):
 @pytest.mark.asyncio
 async def test_workspace_specs_are_indexed_and_a_broken_one_reported(client, workspace):
     assert any(
-        "could not index" in m.message and "broken-openapi.yaml" in m.message for m in client.messages
+        "could not index" in m.message and "broken-openapi.yaml" in m.message
+        for m in client.messages
     )
     tokens = [t for t in client.progress_reports if str(t).startswith("apicall-index")]
     assert tokens
@@ -264,7 +296,9 @@ async def test_configuration_change_is_applied(client, workspace):
     uri = open_doc(client, workspace, "cfg.py", "python", text)
     assert len(await actions_at(client, uri, 0)) == 3
     client.workspace_did_change_configuration(
-        types.DidChangeConfigurationParams(settings={"apicall": {"candidates": 1, "catalog": False}})
+        types.DidChangeConfigurationParams(
+            settings={"apicall": {"candidates": 1, "catalog": False}}
+        )
     )
     await wait_for(lambda: any("settings applied" in m.message for m in client.log_messages))
     # With the catalog off only workspace specs are offered: the bookshop is not one.
@@ -279,8 +313,12 @@ async def test_configuration_change_is_applied(client, workspace):
 
 @pytest.mark.asyncio
 async def test_invalid_settings_are_reported_and_defaults_used(lsp_env, workspace):
-    started = await start(lsp_env, workspace, "visual-studio-code",
-                          options={"candidates": "lots", "targets": {"python": "cobol"}})
+    started = await start(
+        lsp_env,
+        workspace,
+        "visual-studio-code",
+        options={"candidates": "lots", "targets": {"python": "cobol"}},
+    )
     try:
         await wait_for(lambda: bool(started.messages))
         assert "invalid settings" in started.messages[0].message

@@ -35,7 +35,9 @@ def register(server: ApicallServer) -> None:
         types.CodeActionOptions(code_action_kinds=[ACTION_KIND], resolve_provider=True),
     )
     @isolated(default=[])
-    async def code_actions(ls: ApicallServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    async def code_actions(
+        ls: ApicallServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction]:
         document = ls.workspace.get_text_document(params.text_document.uri)
         lines = [line.rstrip("\r\n") for line in document.lines]
         comment = find_comment(lines, params.range.start.line, document.language_id or "")

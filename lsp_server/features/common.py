@@ -20,10 +20,16 @@ if TYPE_CHECKING:
 
 # An HTTP client the file already uses, and the target written for it.
 _CLIENT_IMPORTS = {
-    "python": [(re.compile(r"^\s*(import httpx|from httpx import)", re.M), "python_httpx"),
-               (re.compile(r"^\s*(import requests|from requests import)", re.M), "python")],
-    "javascript": [(re.compile(r"""(require\(["']axios["']\)|from ["']axios["'])"""), "javascript_axios")],
-    "typescript": [(re.compile(r"""(require\(["']axios["']\)|from ["']axios["'])"""), "javascript_axios")],
+    "python": [
+        (re.compile(r"^\s*(import httpx|from httpx import)", re.M), "python_httpx"),
+        (re.compile(r"^\s*(import requests|from requests import)", re.M), "python"),
+    ],
+    "javascript": [
+        (re.compile(r"""(require\(["']axios["']\)|from ["']axios["'])"""), "javascript_axios")
+    ],
+    "typescript": [
+        (re.compile(r"""(require\(["']axios["']\)|from ["']axios["'])"""), "javascript_axios")
+    ],
 }
 
 
@@ -40,8 +46,9 @@ def target_for(ls: ApicallServer, document: TextDocument) -> str:
     return target_for_language(language)
 
 
-def suggest_request(ls: ApicallServer, document: TextDocument, comment: CommentBlock,
-                    fill: bool) -> SuggestRequest:
+def suggest_request(
+    ls: ApicallServer, document: TextDocument, comment: CommentBlock, fill: bool
+) -> SuggestRequest:
     start = max(0, comment.start_line - 20)
     context = "".join(document.lines[start : comment.start_line])
     return SuggestRequest(
@@ -61,8 +68,9 @@ class InsertionEdits:
     imports: list[str]
 
 
-def insertion_edits(document: TextDocument, comment: CommentBlock, body: str,
-                    imports: list[str]) -> list[types.TextEdit]:
+def insertion_edits(
+    document: TextDocument, comment: CommentBlock, body: str, imports: list[str]
+) -> list[types.TextEdit]:
     """The snippet below the comment, indented to match, and missing imports at the top."""
     lines = [line.rstrip("\n").rstrip("\r") for line in document.lines]
     edits = []
@@ -89,12 +97,18 @@ def suggestion_body(suggestion: Suggestion) -> tuple[str, list[str]]:
     return suggestion.code or "", []
 
 
-def action_data(document: TextDocument, comment: CommentBlock, record_id: str, target: str) -> dict[str, Any]:
+def action_data(
+    document: TextDocument, comment: CommentBlock, record_id: str, target: str
+) -> dict[str, Any]:
     return {
         "uri": document.uri,
         "version": document.version,
-        "comment": {"start": comment.start_line, "end": comment.end_line,
-                    "indent": comment.indent, "text": comment.text},
+        "comment": {
+            "start": comment.start_line,
+            "end": comment.end_line,
+            "indent": comment.indent,
+            "text": comment.text,
+        },
         "record": record_id,
         "target": target,
     }

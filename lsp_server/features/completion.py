@@ -27,7 +27,9 @@ def register(server: ApicallServer) -> None:
         types.CompletionOptions(resolve_provider=True, trigger_characters=[":"]),
     )
     @isolated(default=None)
-    async def completion(ls: ApicallServer, params: types.CompletionParams) -> types.CompletionList | None:
+    async def completion(
+        ls: ApicallServer, params: types.CompletionParams
+    ) -> types.CompletionList | None:
         document = ls.workspace.get_text_document(params.text_document.uri)
         lines = [line.rstrip("\r\n") for line in document.lines]
         line_no = params.position.line
@@ -44,9 +46,13 @@ def register(server: ApicallServer) -> None:
             items = []
             replace = types.Range(
                 start=types.Position(line=line_no, character=0),
-                end=types.Position(line=line_no, character=len(lines[line_no]) if line_no < len(lines) else 0),
+                end=types.Position(
+                    line=line_no, character=len(lines[line_no]) if line_no < len(lines) else 0
+                ),
             )
-            for rank, (hit, _score) in enumerate(engine.candidates(request)[: ls.config.candidates]):
+            for rank, (hit, _score) in enumerate(
+                engine.candidates(request)[: ls.config.candidates]
+            ):
                 row = engine.searcher.store.get_operation(hit.id)
                 if row is None:
                     continue
@@ -62,7 +68,10 @@ def register(server: ApicallServer) -> None:
                         ),
                         sort_text=f"{rank:02d}",
                         filter_text=lines[line_no] if line_no < len(lines) else "",
-                        text_edit=types.TextEdit(range=replace, new_text=_indented(snippet.body or snippet.code, comment.indent)),
+                        text_edit=types.TextEdit(
+                            range=replace,
+                            new_text=_indented(snippet.body or snippet.code, comment.indent),
+                        ),
                         data=action_data(document, comment, hit.id, target),
                     )
                 )
@@ -97,7 +106,9 @@ def register(server: ApicallServer) -> None:
         body, imports, description, notes = await ls.in_thread(work)
         ls.report_model_failure(notes)
         if item.text_edit is not None and isinstance(item.text_edit, types.TextEdit):
-            item.text_edit = types.TextEdit(range=item.text_edit.range, new_text=_indented(body, comment.indent))
+            item.text_edit = types.TextEdit(
+                range=item.text_edit.range, new_text=_indented(body, comment.indent)
+            )
         language = document.language_id or ""
         item.documentation = types.MarkupContent(
             kind=types.MarkupKind.Markdown,
@@ -109,11 +120,15 @@ def register(server: ApicallServer) -> None:
         imported = import_insertion(lines, language, imports)
         if imported is not None:
             at = types.Position(line=imported.line, character=0)
-            item.additional_text_edits = [types.TextEdit(range=types.Range(start=at, end=at), new_text=imported.text)]
+            item.additional_text_edits = [
+                types.TextEdit(range=types.Range(start=at, end=at), new_text=imported.text)
+            ]
         return item
 
 
-def _comment_for(ls: ApicallServer, document: TextDocument, lines: list[str], line_no: int) -> CommentBlock | None:
+def _comment_for(
+    ls: ApicallServer, document: TextDocument, lines: list[str], line_no: int
+) -> CommentBlock | None:
     language = document.language_id or ""
     comment = find_comment_above(lines, line_no, language)
     trigger = ls.config.completion_trigger

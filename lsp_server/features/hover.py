@@ -29,7 +29,11 @@ def register(server: ApicallServer) -> None:
             return None
         line = document.lines[params.position.line]
         found = next(
-            (m for m in _STRING.finditer(line) if m.start() <= params.position.character <= m.end()),
+            (
+                m
+                for m in _STRING.finditer(line)
+                if m.start() <= params.position.character <= m.end()
+            ),
             None,
         )
         if found is None:

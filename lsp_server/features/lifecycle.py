@@ -18,8 +18,10 @@ def register(server: ApicallServer) -> None:
         config, errors = parse_config(params.initialization_options)
         ls.config = config
         if errors:
-            ls.show(types.MessageType.Error,
-                    "apicall: invalid settings, defaults used for: " + "; ".join(errors))
+            ls.show(
+                types.MessageType.Error,
+                "apicall: invalid settings, defaults used for: " + "; ".join(errors),
+            )
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: ApicallServer, params: types.InitializedParams) -> None:
@@ -40,7 +42,9 @@ def register(server: ApicallServer) -> None:
         if not isinstance(raw, dict) or CONFIG_SECTION not in raw:
             try:
                 answers = await ls.workspace_configuration_async(
-                    types.ConfigurationParams(items=[types.ConfigurationItem(section=CONFIG_SECTION)])
+                    types.ConfigurationParams(
+                        items=[types.ConfigurationItem(section=CONFIG_SECTION)]
+                    )
                 )
                 raw = answers[0] if answers else None
             except Exception as exc:  # a client without workspace/configuration
@@ -60,9 +64,11 @@ def register(server: ApicallServer) -> None:
             "catalog": ls.config.catalog,
             "fill_arguments": ls.config.fill_arguments,
         }
-        ls.show(types.MessageType.Info,
-                f"apicall: {report['operations']:,} operations indexed, "
-                f"{len(report['workspace_specs'])} workspace specs, model {report['model']}")
+        ls.show(
+            types.MessageType.Info,
+            f"apicall: {report['operations']:,} operations indexed, "
+            f"{len(report['workspace_specs'])} workspace specs, model {report['model']}",
+        )
         return report
 
 
@@ -71,13 +77,17 @@ def apply_settings(ls: ApicallServer, raw: Any) -> None:
     config, errors = parse_config(raw, base=before)
     ls.config = config
     if errors:
-        ls.show(types.MessageType.Error,
-                "apicall: invalid settings, defaults kept for: " + "; ".join(errors))
+        ls.show(
+            types.MessageType.Error,
+            "apicall: invalid settings, defaults kept for: " + "; ".join(errors),
+        )
     if config.index_dir != before.index_dir:
         ls.reset_index()
         ls.open_engine()
     if (config.model_path, config.n_gpu_layers, config.fill_arguments) != (
-        before.model_path, before.n_gpu_layers, before.fill_arguments
+        before.model_path,
+        before.n_gpu_layers,
+        before.fill_arguments,
     ):
         ls.model_failure_reported = False
         ls.start_model()

@@ -69,7 +69,9 @@ def workspace_folders(ls: ApicallServer) -> list[Path]:
     return [f for f in folders if f.is_dir()]
 
 
-async def index_workspace(ls: ApicallServer, paths: list[Path] | None = None, force: bool = False) -> IngestReport | None:
+async def index_workspace(
+    ls: ApicallServer, paths: list[Path] | None = None, force: bool = False
+) -> IngestReport | None:
     """Index workspace specs with $/progress; broken specs are reported, the rest indexed."""
     token = f"apicall-index-{uuid.uuid4().hex[:8]}"
     loop = asyncio.get_running_loop()
@@ -83,10 +85,15 @@ async def index_workspace(ls: ApicallServer, paths: list[Path] | None = None, fo
         except Exception:
             supports = False
     if supports:
-        progress.begin(token, types.WorkDoneProgressBegin(title="apicall: indexing workspace specs", percentage=0))
+        progress.begin(
+            token,
+            types.WorkDoneProgressBegin(title="apicall: indexing workspace specs", percentage=0),
+        )
     try:
-        candidates = paths if paths is not None else await ls.in_thread(
-            lambda _c: discover(workspace_folders(ls)), budget_s=600
+        candidates = (
+            paths
+            if paths is not None
+            else await ls.in_thread(lambda _c: discover(workspace_folders(ls)), budget_s=600)
         )
         if not candidates:
             return None
@@ -118,15 +125,21 @@ async def index_workspace(ls: ApicallServer, paths: list[Path] | None = None, fo
         if any(o.status in ("added", "replaced") for o in result.outcomes):
             ls.reset_index()  # reopen, so that new tables and indices are seen
         if result.skipped:
-            ls.show(types.MessageType.Warning,
-                    "apicall: could not index " + "; ".join(o.reason for o in result.skipped))
+            ls.show(
+                types.MessageType.Warning,
+                "apicall: could not index " + "; ".join(o.reason for o in result.skipped),
+            )
         invalid = [o for o in result.outcomes if o.validation_errors]
         for outcome in invalid:
-            ls.log(f"apicall: {outcome.key} indexed with validation errors: {outcome.validation_errors[0]}",
-                   types.MessageType.Warning)
-        ls.log(f"apicall: workspace specs: {result.count('added')} added, "
-               f"{result.count('replaced')} replaced, {result.count('unchanged')} unchanged, "
-               f"{len(result.skipped)} skipped")
+            ls.log(
+                f"apicall: {outcome.key} indexed with validation errors: {outcome.validation_errors[0]}",
+                types.MessageType.Warning,
+            )
+        ls.log(
+            f"apicall: workspace specs: {result.count('added')} added, "
+            f"{result.count('replaced')} replaced, {result.count('unchanged')} unchanged, "
+            f"{len(result.skipped)} skipped"
+        )
         return result
     finally:
         if supports:
@@ -143,11 +156,15 @@ async def watch_spec_files(ls: ApicallServer) -> None:
     )
     try:
         await ls.client_register_capability_async(
-            types.RegistrationParams(registrations=[types.Registration(
-                id="apicall-spec-watcher",
-                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                register_options=options,
-            )])
+            types.RegistrationParams(
+                registrations=[
+                    types.Registration(
+                        id="apicall-spec-watcher",
+                        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=options,
+                    )
+                ]
+            )
         )
     except Exception as exc:
         ls.log(f"apicall: could not watch spec files: {exc!r}")
@@ -163,7 +180,9 @@ def register(server: ApicallServer) -> None:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     @isolated(default=None)
-    async def did_change_watched_files(ls: ApicallServer, params: types.DidChangeWatchedFilesParams) -> None:
+    async def did_change_watched_files(
+        ls: ApicallServer, params: types.DidChangeWatchedFilesParams
+    ) -> None:
         changed: list[Path] = []
         for event in params.changes:
             path = Path(to_fs_path(event.uri) or "")

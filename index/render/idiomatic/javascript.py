@@ -11,8 +11,11 @@ from index.render.idiomatic.model import IdiomaticRequest, Snippet, without_cont
 def javascript_axios(req: IdiomaticRequest) -> Snippet:
     headers = [f"    {json.dumps(n)}: {json.dumps(v, ensure_ascii=False)}," for n, v in req.headers]
     cred = req.credential
-    lines = ["const response = await axios.request({", f"  method: {json.dumps(req.method)},",
-             f"  url: {json.dumps(req.url, ensure_ascii=False)},"]
+    lines = [
+        "const response = await axios.request({",
+        f"  method: {json.dumps(req.method)},",
+        f"  url: {json.dumps(req.url, ensure_ascii=False)},",
+    ]
     if req.query:
         lines.append(f"  params: {js_literal(dict(req.query), level=1)},")
     if cred is not None:
@@ -22,7 +25,7 @@ def javascript_axios(req: IdiomaticRequest) -> Snippet:
                 f"password: process.env.{cred.password_env_var} }},"
             )
         elif cred.kind == "bearer":
-            headers.insert(0, f"    \"Authorization\": `Bearer ${{process.env.{cred.env_var}}}`,")
+            headers.insert(0, f'    "Authorization": `Bearer ${{process.env.{cred.env_var}}}`,')
         else:
             headers.insert(0, f"    {json.dumps(cred.header)}: process.env.{cred.env_var},")
     if headers:

@@ -35,7 +35,9 @@ def _python_client(req: IdiomaticRequest, module: str) -> Snippet:
         else:
             headers.insert(0, f'{_q(cred.header)}: os.environ["{cred.env_var}"]')
     method = req.method.upper()
-    shortcut = method in _SHORTCUTS and not (module == "httpx" and req.body_mime and method in {"GET", "DELETE", "HEAD", "OPTIONS"})
+    shortcut = method in _SHORTCUTS and not (
+        module == "httpx" and req.body_mime and method in {"GET", "DELETE", "HEAD", "OPTIONS"}
+    )
     call = f"{module}.{method.lower()}(" if shortcut else f"{module}.request("
     args = [] if shortcut else [_q(method)]
     args.append(_q(req.url))

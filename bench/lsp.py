@@ -1,0 +1,198 @@
+"""Language-server latency against the real `apicall serve` process and a real index.
+
+    .venv/bin/python bench/lsp.py --index DIR   (an index with the whole catalog: bench/index_catalog.py --keep DIR)
+
+Measures listing code actions, resolving one (with argument filling by the model), completion,
+inline completion (compute time, debounce set to 0), and a hover sent while a resolve is
+running (typing must never wait on the model). Writes the "lsp" section of docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, client_capabilities
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _report import percentile, write_section  # noqa: E402
+
+COMMENTS = [
+    "list the repositories of a GitHub user",
+    "create a Stripe customer with this email",
+    "send an SMS with Twilio",
+    "get the current weather for a city",
+    "list the members of a Slack channel",
+    "search for tracks on Spotify",
+    "create a new issue in a GitHub repository",
+    "list all invoices of a Stripe customer",
+    "get the details of a YouTube video",
+    "translate a text with Google Translate",
+    "upload a file to Dropbox",
+    "list the pull requests of a repository",
+    "get the exchange rate between two currencies",
+    "create a calendar event in Google Calendar",
+    "delete a Stripe subscription",
+    "look up a phone number with Twilio",
+    "list the projects in a Jira workspace",
+    "get the geocode of an address",
+    "post a message to a Slack channel",
+    "list the followers of a Twitter user",
+]
+
+
+async def timed(coroutine) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    result = await coroutine
+    return (time.perf_counter() - t0) * 1000, result
+
+
+async def run(index: Path, rounds: int) -> dict[str, list[float]]:
+    env = {**os.environ, "APICALL_INDEX": str(index)}
+    client = await ClientServerConfig(
+        server_command=[sys.executable, "-m", "lsp_server.cli", "serve"], server_env=env
+    ).start()
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            initialization_options={"workspaceSpecs": False, "inlineDebounceMs": 0},
+        )
+    )
+    for _ in range(600):
+        status = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="apicall.status")
+        )
+        if status["operations"] and status["model"] in ("ready", "failed"):
+            break
+        await asyncio.sleep(0.2)
+    results: dict[str, list[float]] = {
+        k: [] for k in ("list", "resolve", "completion", "inline", "hover_during_resolve")
+    }
+    for round_ in range(rounds):
+        for number, comment in enumerate(COMMENTS):
+            uri = f"file:///bench/{round_}_{number}.py"
+            text = f"# {comment}\n\n"
+            client.text_document_did_open(
+                types.DidOpenTextDocumentParams(
+                    text_document=types.TextDocumentItem(
+                        uri=uri, language_id="python", version=1, text=text
+                    )
+                )
+            )
+            doc = types.TextDocumentIdentifier(uri=uri)
+            ms, actions = await timed(
+                client.text_document_code_action_async(
+                    types.CodeActionParams(
+                        text_document=doc,
+                        range=types.Range(
+                            start=types.Position(line=0, character=2),
+                            end=types.Position(line=0, character=2),
+                        ),
+                        context=types.CodeActionContext(diagnostics=[]),
+                    )
+                )
+            )
+            results["list"].append(ms)
+            if actions:
+                resolving = asyncio.ensure_future(
+                    timed(client.code_action_resolve_async(actions[0]))
+                )
+                await asyncio.sleep(0.01)
+                client.text_document_did_change(
+                    types.DidChangeTextDocumentParams(
+                        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                        content_changes=[
+                            types.TextDocumentContentChangeWholeDocument(text=text + "x = 1\n")
+                        ],
+                    )
+                )
+                ms_hover, _ = await timed(
+                    client.text_document_hover_async(
+                        types.HoverParams(
+                            text_document=doc, position=types.Position(line=2, character=0)
+                        )
+                    )
+                )
+                results["hover_during_resolve"].append(ms_hover)
+                ms, _ = await resolving
+                results["resolve"].append(ms)
+                client.text_document_did_change(
+                    types.DidChangeTextDocumentParams(
+                        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3),
+                        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+                    )
+                )
+            ms, _ = await timed(
+                client.text_document_completion_async(
+                    types.CompletionParams(
+                        text_document=doc, position=types.Position(line=1, character=0)
+                    )
+                )
+            )
+            results["completion"].append(ms)
+            ms, _ = await timed(
+                client.text_document_inline_completion_async(
+                    types.InlineCompletionParams(
+                        text_document=doc,
+                        position=types.Position(line=1, character=0),
+                        context=types.InlineCompletionContext(
+                            trigger_kind=types.InlineCompletionTriggerKind.Invoked
+                        ),
+                    )
+                )
+            )
+            results["inline"].append(ms)
+    await client.shutdown_session()
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    results = asyncio.run(run(args.index, args.rounds))
+    lines = [
+        "## Language server (`bench/lsp.py`)",
+        "",
+        f"Command: `.venv/bin/python bench/lsp.py --index DIR --rounds {args.rounds}` with the whole "
+        "catalog indexed (DIR from `bench/index_catalog.py --keep DIR`); client capabilities of "
+        f"VS Code; {len(COMMENTS)} one-line comments in Python files; measured "
+        f"{time.strftime('%Y-%m-%d')} on this 2-core machine.",
+        "",
+        "| request | n | p50 ms | p95 ms | target |",
+        "|---|---|---|---|---|",
+    ]
+    targets = {
+        "list": "p95 < 100",
+        "resolve": "p95 < 1000",
+        "completion": "p95 < 100",
+        "inline": "",
+        "hover_during_resolve": "typing never waits on the model",
+    }
+    names = {
+        "list": "code actions: list",
+        "resolve": "code action: resolve (argument filling)",
+        "completion": "completion list",
+        "inline": "inline completion (debounce 0)",
+        "hover_during_resolve": "hover sent after didChange while a resolve runs",
+    }
+    for key, values in results.items():
+        lines.append(
+            f"| {names[key]} | {len(values)} | {percentile(values, 50):.0f} | "
+            f"{percentile(values, 95):.0f} | {targets[key]} |"
+        )
+    write_section("lsp", "\n".join(lines))
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

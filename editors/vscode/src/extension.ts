@@ -1,0 +1,109 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as vscode from "vscode";
+import {
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions as ClientServerOptions,
+} from "vscode-languageclient/node";
+
+import {
+  ServerNotFound,
+  resolveServerCommand,
+  statusText,
+  toInitializationOptions,
+} from "./settings";
+
+const README = "https://example.com/apicall#set-up-linux-or-macos-python--310";
+const LANGUAGES = [
+  "python", "javascript", "typescript", "javascriptreact", "typescriptreact", "go", "java",
+  "ruby", "php", "swift", "c", "shellscript", "csharp", "kotlin", "rust",
+];
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel;
+let statusBar: vscode.StatusBarItem;
+
+function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    if (fs.existsSync(candidate)) {
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  const config = vscode.workspace.getConfiguration("apicall");
+  let command;
+  try {
+    command = resolveServerCommand(config, findOnPath, (p) => fs.existsSync(p));
+  } catch (error) {
+    if (error instanceof ServerNotFound) {
+      const choice = await vscode.window.showErrorMessage(error.message, "Open README");
+      if (choice) {
+        vscode.env.openExternal(vscode.Uri.parse(README));
+      }
+      statusBar.text = "$(error) apicall: not installed";
+      return;
+    }
+    throw error;
+  }
+  const serverOptions: ClientServerOptions = { command: command.command, args: command.args };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.map((language) => ({ language })),
+    initializationOptions: toInitializationOptions(config),
+    outputChannel: output,
+    synchronize: { configurationSection: "apicall" },
+  };
+  client = new LanguageClient("apicall", "apicall", serverOptions, clientOptions);
+  await client.start();
+  await refreshStatus();
+  context.subscriptions.push({ dispose: () => void client?.stop() });
+}
+
+async function refreshStatus(): Promise<void> {
+  if (!client) {
+    return;
+  }
+  try {
+    const report = await client.sendRequest<{ operations: number; model: string }>(
+      "workspace/executeCommand",
+      { command: "apicall.status", arguments: [] },
+    );
+    statusBar.text = statusText(report);
+  } catch {
+    statusBar.text = statusText(undefined);
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel("apicall");
+  statusBar = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
+  statusBar.text = statusText(undefined);
+  statusBar.command = "apicall.showOutput";
+  statusBar.show();
+  context.subscriptions.push(output, statusBar);
+
+  const serverCommand = (name: string) => async () => {
+    await client?.sendRequest("workspace/executeCommand", { command: name, arguments: [] });
+    await refreshStatus();
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand("apicall.indexWorkspace", serverCommand("apicall.indexWorkspace")),
+    vscode.commands.registerCommand("apicall.reindex", serverCommand("apicall.reindex")),
+    vscode.commands.registerCommand("apicall.status", serverCommand("apicall.status")),
+    vscode.commands.registerCommand("apicall.showOutput", () => output.show()),
+    vscode.commands.registerCommand("apicall.restartServer", async () => {
+      await client?.stop();
+      client = undefined;
+      await start(context);
+    }),
+  );
+  await start(context);
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

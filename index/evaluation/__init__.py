@@ -1,0 +1,1 @@
+"""The evaluation harness: test sets from indexed specs, the API Pack paper's metrics."""

@@ -1,0 +1,160 @@
+"""Running the settings of the comparison over a test set and scoring them."""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from index.engine import Engine, SuggestRequest
+from index.evaluation.metrics import Operation, api_call_match, endpoint_match, hallucinated
+from index.evaluation.testset import Split, TestItem
+from index.records import OperationRecord
+from index.render.render import render
+
+if TYPE_CHECKING:
+    from model_runtime.runtime import ModelRuntime
+
+ENGINE_SETTINGS = ("engine", "engine + model rerank")
+PAPER_SETTINGS = ("0-shot", "3-shot random", "3-shot retrieved", "3-shot retrieved + rerank")
+
+
+@dataclass
+class Outcome:
+    setting: str
+    level: int
+    target: str
+    names_api: bool
+    endpoint: bool
+    call: bool
+    hallucination: bool
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class Evaluator:
+    def __init__(self, engine: Engine, runtime: ModelRuntime | None, split: Split, seed: int = 5):
+        self.engine = engine
+        self.runtime = runtime
+        self.split = split
+        self.rng = random.Random(seed)
+        self._records: dict[str, OperationRecord] = {}
+        self._operations: dict[str, list[Operation]] = {}
+        self._pool_vectors: np.ndarray | None = None
+
+    def record(self, record_id: str) -> OperationRecord:
+        if record_id not in self._records:
+            row = self.engine.searcher.store.get_operation(record_id)
+            assert row is not None, record_id
+            self._records[record_id] = OperationRecord.from_row(row)
+        return self._records[record_id]
+
+    def operations(self, spec: str) -> list[Operation]:
+        if spec not in self._operations:
+            rows = self.engine.searcher.store.operations_of_spec(spec)
+            self._operations[spec] = [Operation(r["method"], r["path"]) for r in rows]
+        return self._operations[spec]
+
+    def run_engine(
+        self, item: TestItem, target: str, model_rerank: bool
+    ) -> tuple[str, dict[str, float]]:
+        request = SuggestRequest(
+            item.instruction,
+            target=target,
+            k=3,
+            fill=False,
+            model_rerank=model_rerank,
+            min_confidence=0.0,
+        )
+        suggestion = self.engine.suggest(request)
+        return suggestion.code or "", suggestion.timings_ms
+
+    def examples(self, item: TestItem, setting: str, target: str):  # type: ignore[no-untyped-def]
+        from model_runtime.prompts import Example
+
+        pool = self.split.pool
+        if setting == "0-shot" or not pool:
+            return []
+        if setting == "3-shot random":
+            chosen = self.rng.sample(pool, min(3, len(pool)))
+        else:
+            vectors = self._pool_embeddings()
+            query = self.engine.searcher.embedder.embed([item.instruction])[0]
+            order = np.argsort(-(vectors @ query))
+            if setting == "3-shot retrieved":
+                chosen = [pool[i] for i in order[:3]]
+            else:  # retrieve 10, rerank by word overlap with the instruction, keep 3
+                words = set(_words(item.instruction))
+                top = [pool[i] for i in order[:10]]
+                chosen = sorted(top, key=lambda p: -len(words & set(_words(p[0]))))[:3]
+        return [Example(text, render(self.record(rid), target).code) for text, rid in chosen]
+
+    def _pool_embeddings(self) -> np.ndarray:
+        if self._pool_vectors is None:
+            self._pool_vectors = self.engine.searcher.embedder.embed(
+                [t for t, _ in self.split.pool]
+            )
+        return self._pool_vectors
+
+    def run_paper(self, item: TestItem, setting: str, target: str) -> tuple[str, dict[str, float]]:
+        from model_runtime.freegen import generate_call
+
+        assert self.runtime is not None
+        gold = self.record(item.record_id)
+        examples = self.examples(item, setting, target)
+        started = time.perf_counter()
+        description = gold.api_description or gold.api_name
+        generated = generate_call(
+            self.runtime, item.instruction, target, description[:400], examples, max_tokens=160
+        )
+        return generated.code, {"total": (time.perf_counter() - started) * 1000}
+
+    def score(
+        self, item: TestItem, setting: str, target: str, call: str, timings: dict[str, float]
+    ) -> Outcome:
+        gold = render(self.record(item.record_id), target).code
+        return Outcome(
+            setting,
+            item.level,
+            target,
+            item.names_api,
+            endpoint_match(call, gold),
+            api_call_match(call, gold),
+            hallucinated(call, self.operations(item.spec)),
+            timings,
+        )
+
+
+def evaluate(
+    evaluator: Evaluator, targets: list[str], generate_sample: int, model_settings: bool
+) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    items = evaluator.split.items
+    for target in targets:
+        for item in items:
+            code, timings = evaluator.run_engine(item, target, model_rerank=False)
+            outcomes.append(evaluator.score(item, "engine", target, code, timings))
+    if not model_settings or evaluator.runtime is None:
+        return outcomes
+    # The model settings are slow on a CPU: a fixed sample per level, on the first target.
+    per_level: dict[int, list[TestItem]] = defaultdict(list)
+    for item in items:
+        if len(per_level[item.level]) < generate_sample:
+            per_level[item.level].append(item)
+    sample = [i for level in sorted(per_level) for i in per_level[level]]
+    target = targets[0]
+    for item in sample:
+        code, timings = evaluator.run_engine(item, target, model_rerank=True)
+        outcomes.append(evaluator.score(item, "engine + model rerank", target, code, timings))
+        for setting in PAPER_SETTINGS:
+            code, timings = evaluator.run_paper(item, setting, target)
+            outcomes.append(evaluator.score(item, setting, target, code, timings))
+    return outcomes
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^a-z0-9]+", text.lower()) if len(w) > 2]

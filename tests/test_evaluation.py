@@ -1,0 +1,179 @@
+"""The evaluation: the paper's metric functions on hand-checked pairs, the level split, and the
+JSON contract of `apicall suggest` (single, batch, no match)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from index.builder import discover_spec_files, ingest
+from index.evaluation.metrics import (
+    Operation,
+    api_call_match,
+    endpoint_match,
+    extract_url,
+    hallucinated,
+)
+from index.evaluation.testset import build_split
+from index.loader import parse_spec_bytes
+from index.open import open_for_write
+from index.records import extract_operations
+from tests.conftest import SPECS
+
+CURL = (
+    "curl --request GET \\\n  --url 'https://api.github.com/users/%7Busername%7D/repos?type=owner'"
+)
+PY = (
+    'import http.client\n\nconn = http.client.HTTPSConnection("api.github.com")\n\n'
+    'conn.request("GET", "/users/%7Busername%7D/repos")\n'
+)
+JAVA = 'Request request = new Request.Builder()\n  .url("https://api.github.com/users/x/repos")\n  .get()'
+
+
+def test_the_papers_url_extractors():
+    assert extract_url(CURL) == "https://api.github.com/users/%7Busername%7D/repos?type=owner"
+    assert extract_url(PY) == "api.github.com/users/%7Busername%7D/repos"
+    assert extract_url(JAVA) == "https://api.github.com/users/x/repos"
+    assert extract_url('fetch("https://x.example/a/b", {})') == "https://x.example/a/b"
+    assert extract_url("no url here") == ""
+
+
+def test_endpoint_and_api_call_match_on_hand_checked_pairs():
+    gold = CURL
+    assert endpoint_match(gold, gold) and api_call_match(gold, gold)
+    # The paper's ratio is lenient: /users/{u}/orgs against /users/{u}/repos is 0.958, a match;
+    # /orgs/{org}/repos is 0.757 and Stripe's /v1/customers 0.484, not.
+    assert endpoint_match(gold.replace("/repos", "/orgs"), gold)
+    other = "curl --request GET \\\n  --url https://api.github.com/orgs/%7Borg%7D/repos"
+    assert not endpoint_match(other, gold)
+    assert not endpoint_match("curl --request GET --url https://api.stripe.com/v1/customers", gold)
+    extra_header = gold + " \\\n  --header 'Authorization: Bearer REPLACE_BEARER_TOKEN'"
+    assert endpoint_match(extra_header, gold)
+    assert not api_call_match(extra_header, gold)  # same URL, but the call differs too much
+    assert not api_call_match("curl --request GET", gold)
+
+
+def test_hallucination_against_the_apis_operations():
+    operations = [Operation("GET", "/users/{username}/repos"), Operation("POST", "/user/repos")]
+    assert not hallucinated(CURL, operations)
+    assert hallucinated(CURL.replace("GET", "DELETE"), operations)
+    assert hallucinated("curl --request GET --url https://api.github.com/users/x/gists", operations)
+    assert hallucinated("print('no call')", operations)
+
+
+def test_levels_do_not_leak():
+    records = {}
+    for name in ("petstore_v2.json", "bookshop_v30.yaml"):
+        doc = parse_spec_bytes((SPECS / name).read_bytes(), name)
+        records[name] = extract_operations(doc, name, "h").records
+    # A third API, so that one is unseen.
+    extra = parse_spec_bytes((SPECS / "petstore_v2.json").read_bytes(), "p")
+    records["copy"] = extract_operations(extra, "copy", "h").records
+    split = build_split(records, apis=3, per_level=10, seed=1)
+    pool_ids = {rid for _, rid in split.pool}
+    pool_texts = {text for text, _ in split.pool}
+    for item in split.items:
+        assert item.instruction not in pool_texts  # level 1 uses other templates
+        if item.level >= 2:
+            assert item.record_id not in pool_ids
+        if item.level == 3:
+            assert not any(r.id in pool_ids for r in records[item.spec])
+    assert {i.level for i in split.items} == {1, 2, 3}
+    assert any(i.names_api for i in split.items) and any(not i.names_api for i in split.items)
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory, isolated_data_dir):
+    index_dir = tmp_path_factory.mktemp("suggest-index")
+    files, _ = discover_spec_files([SPECS])
+    store, embedder = open_for_write(index_dir)
+    ingest(store, embedder, files, workers=1)
+    return index_dir
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lsp_server.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_suggest_json_contract(small_index):
+    done = run_cli(
+        "suggest",
+        "list the books in the catalogue, limit 5",
+        "--lang",
+        "python",
+        "--index",
+        str(small_index),
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert set(result) >= {
+        "instruction",
+        "target",
+        "endpoint",
+        "score",
+        "confidence",
+        "code",
+        "arguments",
+        "alternatives",
+        "timings_ms",
+    }
+    assert result["target"] == "python"
+    assert result["endpoint"] == {
+        "api_name": "Bookshop API",
+        "spec": str((SPECS / "bookshop_v30.yaml").resolve()),
+        "method": "GET",
+        "path": "/books",
+        "operation_id": "listBooks",
+        "summary": "List the books in the catalogue",
+    }
+    assert result["arguments"] == {"limit": 5}
+    assert "requests.get(" in result["code"]
+    assert set(result["timings_ms"]) == {"retrieve", "rerank", "fill", "render", "total"}
+    assert len(result["alternatives"]) == 3
+    assert set(result["alternatives"][0]) == {"endpoint", "score"}
+
+
+def test_suggest_batch_keeps_order_and_ids(small_index, tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(
+        '{"id": "a", "instruction": "find a pet by its id", "target": "shell_curl"}\n'
+        '{"id": "b", "instruction": "get the weather forecast for a city", "lang": "go"}\n'
+        '{"id": "c", "lang": "go"}\n'
+    )
+    done = run_cli(
+        "suggest", "--batch", str(batch), "--no-fill", "--json", "--index", str(small_index)
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b", "c"]
+    assert lines[0]["endpoint"]["path"] == "/pet/{petId}" and lines[0]["target"] == "shell_curl"
+    assert lines[1]["endpoint"]["path"] == "/forecast/{city}" and lines[1]["target"] == "go"
+    assert "error" in lines[2]
+
+
+def test_suggest_answers_no_match_instead_of_guessing(small_index):
+    done = run_cli(
+        "suggest",
+        "bake a chocolate cake for the birthday party",
+        "--target",
+        "shell_curl",
+        "--no-fill",
+        "--json",
+        "--index",
+        str(small_index),
+    )
+    result = json.loads(done.stdout)
+    assert done.returncode == 3
+    assert result["endpoint"] is None and result["code"] is None
+    assert "no indexed operation matches" in result["message"]
+    assert result["alternatives"]  # what was closest is still reported
