@@ -22,7 +22,7 @@ from pytest_lsp import ClientServerConfig, client_capabilities
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _report import percentile, write_section  # noqa: E402
+from _report import percentile, write_section
 
 COMMENTS = [
     "list the repositories of a GitHub user",

@@ -25,7 +25,7 @@ SLASH = (
     "objective-c",
 )
 DASH = ("sql", "lua", "haskell", "ada")
-BLOCK = SLASH + ("css",)
+BLOCK = (*SLASH, "css")
 
 
 @dataclass(frozen=True)

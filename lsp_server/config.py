@@ -5,8 +5,8 @@ Invalid values are reported in one message and replaced by the defaults, field b
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 import typing
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import cattrs

@@ -23,7 +23,8 @@ from model_runtime.generation import complete, format_chat
 from model_runtime.prompts import fill_messages
 from model_runtime.runtime import ModelRuntime, RequestControl
 
-MAX_FIELDS = 12
+MAX_FIELDS = 6
+MAX_STRING = 48  # characters per string value in the grammar: values are short, runaways are not
 _CREDENTIAL_WORDS = (
     "authorization",
     "api_key",
@@ -100,6 +101,8 @@ def _simple_schema(schema: Any) -> dict[str, Any]:
         kind = next((k for k in kind if k != "null"), "string")
     if kind in ("integer", "number", "boolean", "string"):
         simple: dict[str, Any] = {"type": kind}
+        if kind == "string":
+            simple["maxLength"] = MAX_STRING
         enum = [e for e in schema.get("enum") or [] if isinstance(e, (str, int, float, bool))]
         if enum:
             simple["enum"] = enum[:20]
@@ -149,7 +152,7 @@ def fill_arguments(
         result.arguments[name] = value
         result.sources[name] = "comment"
     remaining = [f for f in fields if f.name not in result.arguments]
-    if runtime is not None and remaining and _has_candidate_values(instruction):
+    if runtime is not None and remaining and _has_candidate_values(instruction, record):
         result.model_used = True
         raw = runtime.run(
             lambda llm, c: _model_fill(llm, c, record, remaining, instruction, context), control
@@ -210,7 +213,7 @@ def _model_fill(
     operation = f"{record.method} {record.path}: {record.functionality or record.endpoint_name}"
     prompt = format_chat(llm, fill_messages(instruction, operation, described, context))
     grammar = _grammar_for(json.dumps(schema, sort_keys=True))
-    completion = complete(llm, prompt, control, max_tokens=96, grammar=grammar)
+    completion = complete(llm, prompt, control, max_tokens=48, grammar=grammar)
     control.raise_if_stopped()
     return completion.text
 
@@ -243,11 +246,22 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
 
 
-def _has_candidate_values(text: str) -> bool:
-    return (
-        bool(_QUOTED.search(text) or _EMAIL.search(text) or _NUMBER.search(text))
-        or len(text.split()) >= 4
-    )
+_IDENTIFIER = re.compile(r"\b\w+[_\-./:]\w[\w\-./:]*\b|\b[a-z]+[A-Z]\w*\b")
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z]+\b")
+
+
+def _has_candidate_values(text: str, record: OperationRecord) -> bool:
+    """Whether the comment holds anything that could be a literal value: quoted text, a number,
+    an e-mail address, an identifier-like token, or a capitalised word (not the first one) that
+    is not the API's name. Without one there is nothing for the model to extract."""
+    if _QUOTED.search(text) or _EMAIL.search(text) or _NUMBER.search(text):
+        return True
+    if _IDENTIFIER.search(text):
+        return True
+    api_words = set(re.findall(r"[a-z]+", f"{record.api_name} {record.api_provider}".lower()))
+    words = text.strip().split()
+    later = " ".join(words[1:])
+    return any(w.lower() not in api_words for w in _CAPITALISED.findall(later))
 
 
 def read_comment_values(fields: list[Field], instruction: str) -> dict[str, Any]:
@@ -326,6 +340,8 @@ def _ungrounded(value: Any, target: Field, text: str) -> str:
     if isinstance(value, str):
         if not value.strip():
             return "empty"
+        if len(value) > 0.6 * len(text.split("\n", 1)[0]):
+            return "the whole comment, not a value in it"
         return "" if value.lower() in lowered else "value not in the comment"
     if isinstance(value, list):
         return (

@@ -259,7 +259,7 @@ async def test_a_slow_request_is_cancelled(client, workspace):
     await asyncio.sleep(0.5)  # the server holds it in its 3 s debounce
     started = asyncio.get_running_loop().time()
     client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="slow-request"))
-    with pytest.raises(Exception, match="(?i)cancel"):
+    with pytest.raises(Exception, match=r"(?i)cancel"):
         await pending
     assert asyncio.get_running_loop().time() - started < 1.0
     # The server answers the next request as usual.

@@ -94,9 +94,13 @@ def test_argument_filling_puts_stated_values_in_the_right_parameters(runtime):
 
 def test_model_values_not_in_the_comment_are_dropped(runtime):
     pets = records("petstore_v2.json")
+    # No literal value in the comment: the model is not even asked.
     result = fill_arguments(runtime, pets["getPetById"], "fetch the pet for the shop front page")
-    assert result.arguments == {}
+    assert result.arguments == {} and not result.model_used
+    # "Rex" makes the model run, but petId is an integer the comment does not state.
+    result = fill_arguments(runtime, pets["getPetById"], "fetch the pet Rex for the front page")
     assert result.model_used
+    assert result.arguments == {}
 
 
 def test_credentials_are_never_fillable():

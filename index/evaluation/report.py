@@ -105,7 +105,7 @@ def write_report(outcomes: list[Outcome], out: Path, command: str, notes: list[s
     _chart(by, out.with_name("eval.png"))
 
 
-def _chart(by, path: Path) -> None:  # type: ignore[no-untyped-def]
+def _chart(by: dict[tuple[str, int], list[Outcome]], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")

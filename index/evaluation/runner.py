@@ -16,6 +16,7 @@ from index.evaluation.metrics import Operation, api_call_match, endpoint_match, 
 from index.evaluation.testset import Split, TestItem
 from index.records import OperationRecord
 from index.render.render import render
+from model_runtime.prompts import Example
 
 if TYPE_CHECKING:
     from model_runtime.runtime import ModelRuntime
@@ -73,9 +74,7 @@ class Evaluator:
         suggestion = self.engine.suggest(request)
         return suggestion.code or "", suggestion.timings_ms
 
-    def examples(self, item: TestItem, setting: str, target: str):  # type: ignore[no-untyped-def]
-        from model_runtime.prompts import Example
-
+    def examples(self, item: TestItem, setting: str, target: str) -> list[Example]:
         pool = self.split.pool
         if setting == "0-shot" or not pool:
             return []

@@ -15,13 +15,13 @@ class CodeBuilder:
         self.line_join = join
 
     def _line(self, *args: Any) -> str | None:
-        if isinstance(args[0], str):
-            level, line, rest = 0, args[0], args[1:]
-        elif args[0] is None:
+        first = args[0]
+        if first.__class__ is str:
+            return first if len(args) == 1 else util_format(first, *args[1:])
+        if first is None:
             return None
-        else:
-            level, line, rest = int(args[0]), args[1], args[2:]
-        return util_format(self.indentation * level + line, *rest)
+        line = self.indentation * first + args[1]
+        return line if len(args) == 2 else util_format(line, *args[2:])
 
     def push(self, *args: Any) -> CodeBuilder:
         self.code.append(self._line(*args))
@@ -39,29 +39,15 @@ class CodeBuilder:
         return self.line_join.join("" if line is None else line for line in self.code)
 
 
-_NEWLINE = "@@__NL__@@"
-_NEWLINE_OR_SPACE = "@@__NLS__@@"
-_PAD = "@@__PAD__@@"
-_INDENT = "@@__IND__@@"
 _CLASSIC_KEY = re.compile(r"^[a-z$_][a-z$_0-9]*$", re.I)
 
 
 def stringify_object(value: Any, indent: str = "  ", inline_limit: int = 80, pad: str = "") -> str:
-    """The npm package stringify-object (v3), with inlineCharacterLimit, as httpsnippet uses it."""
+    """The npm package stringify-object (v3), with inlineCharacterLimit, as httpsnippet uses it.
 
-    def expand(text: str) -> str:
-        one_line = (
-            text.replace(_NEWLINE, "").replace(_NEWLINE_OR_SPACE, " ").replace(_PAD, "")
-        ).replace(_INDENT, "")
-        if len(one_line) <= inline_limit:
-            return one_line
-        return (
-            text.replace(_NEWLINE_OR_SPACE, "\n")
-            .replace(_NEWLINE, "\n")
-            .replace(_PAD, pad)
-            .replace(_INDENT, pad + indent)
-        )
-
+    Each object or array goes on one line when that line (its members already laid out, so
+    possibly spanning lines) is at most `inline_limit` characters, else one member per line.
+    """
     if value is None:
         return "null"
     if value is UNDEFINED:
@@ -73,27 +59,30 @@ def stringify_object(value: Any, indent: str = "  ", inline_limit: int = 80, pad
     if isinstance(value, list):
         if not value:
             return "[]"
-        parts = []
-        for i, element in enumerate(value):
-            eol = _NEWLINE if i == len(value) - 1 else "," + _NEWLINE_OR_SPACE
-            parts.append(
-                _INDENT + stringify_object(element, indent, inline_limit, pad + indent) + eol
-            )
-        return expand("[" + _NEWLINE + "".join(parts) + _PAD + "]")
+        members = [stringify_object(v, indent, inline_limit, pad + indent) for v in value]
+        return _lay_out("[", "]", members, indent, inline_limit, pad)
     if isinstance(value, dict):
         items = js_object_items(value)
         if not items:
             return "{}"
-        parts = []
-        for i, (key, element) in enumerate(items):
-            eol = _NEWLINE if i == len(items) - 1 else "," + _NEWLINE_OR_SPACE
-            shown = key if _CLASSIC_KEY.match(key) else stringify_object(key, indent, inline_limit)
-            inner = stringify_object(element, indent, inline_limit, pad + indent)
-            parts.append(_INDENT + shown + ": " + inner + eol)
-        return expand("{" + _NEWLINE + "".join(parts) + _PAD + "}")
+        members = [
+            (key if _CLASSIC_KEY.match(key) else stringify_object(key, indent, inline_limit))
+            + ": "
+            + stringify_object(element, indent, inline_limit, pad + indent)
+            for key, element in items
+        ]
+        return _lay_out("{", "}", members, indent, inline_limit, pad)
     text = js_string(value).replace("\n", "\\n").replace("\r", "\\r")
     text = re.sub(r"\\?'", lambda _: "\\'", text)
     return f"'{text}'"
+
+
+def _lay_out(open_: str, close: str, members: list[str], indent: str, limit: int, pad: str) -> str:
+    one_line = open_ + ", ".join(members) + close
+    if len(one_line) <= limit:
+        return one_line
+    inner = pad + indent
+    return open_ + "\n" + ",\n".join(inner + m for m in members) + "\n" + pad + close
 
 
 def literal_python(value: Any, indent: str, level: int | None = None, pretty: bool = True) -> str:

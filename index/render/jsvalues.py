@@ -30,6 +30,8 @@ class _Undefined:
 
 
 UNDEFINED: Any = _Undefined()
+# json.dumps(text, ensure_ascii=False) without building an encoder for every string.
+_encode_string: Any = json.encoder.encode_basestring
 
 
 def js_number(value: float | int) -> str:
@@ -53,6 +55,8 @@ def js_number(value: float | int) -> str:
 
 def js_string(value: Any) -> str:
     """String(value) in JavaScript."""
+    if value.__class__ is str:
+        return value  # type: ignore[no-any-return]
     if value is None:
         return "null"
     if value is UNDEFINED:
@@ -89,10 +93,35 @@ def json_stringify(value: Any, indent: str | None = None) -> str | None:
     """JSON.stringify(value[, null, indent]); None where JavaScript returns undefined."""
     if value is UNDEFINED:
         return None
+    if indent is None and _json_compatible(value):
+        return _compact(value)
     return _stringify(value, indent, "")
 
 
+_compact: Any = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _json_compatible(value: Any) -> bool:
+    """True where Python's JSON output equals JavaScript's: no undefined, no float that
+    JavaScript prints differently (1.0 as 1, 1e21...), no integer-like keys (JS sorts them)."""
+    kind = value.__class__
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is float:
+        return not value.is_integer() and 1e-6 <= abs(value) < 1e21
+    if kind is list:
+        return all(_json_compatible(v) for v in value)
+    if kind is dict:
+        return all(
+            k.__class__ is str and not k[:1].isdigit() and _json_compatible(v)
+            for k, v in value.items()
+        )
+    return False
+
+
 def _stringify(value: Any, indent: str | None, current: str) -> str:
+    if type(value) is str:
+        return _encode_string(value)
     if value is None or value is UNDEFINED:
         return "null"
     if isinstance(value, bool):
@@ -102,7 +131,7 @@ def _stringify(value: Any, indent: str | None, current: str) -> str:
             return "null"
         return js_number(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _encode_string(value)
     inner = current + indent if indent else ""
     if isinstance(value, list):
         if not value:
@@ -131,6 +160,8 @@ _ARRAY_INDEX = re.compile(r"^(0|[1-9][0-9]{0,9})$")
 
 def js_object_items(value: dict[str, Any]) -> list[tuple[str, Any]]:
     """Object key order in JavaScript: integer-like keys first, ascending, then insertion order."""
+    if not any(k[:1].isdigit() for k in value if isinstance(k, str)):
+        return list(value.items())
     keys = list(value.keys())
     numeric = [
         k for k in keys if isinstance(k, str) and _ARRAY_INDEX.match(k) and int(k) < 2**32 - 1
@@ -172,27 +203,34 @@ def _qs_primitive(value: Any) -> str:
     return ""
 
 
+_FORMAT_TOKEN = re.compile(r"%[s%]")
+
+
 def util_format(template: str, *args: Any) -> str:
     """util.format with %s placeholders only (as httpsnippet uses it)."""
     if not args:
         return template
-    out: list[str] = []
-    arg_index = 0
-    i = 0
-    while i < len(template):
-        ch = template[i]
-        if ch == "%" and i + 1 < len(template):
-            nxt = template[i + 1]
-            if nxt == "s" and arg_index < len(args):
-                out.append(js_string(args[arg_index]))
-                arg_index += 1
-                i += 2
-                continue
-            if nxt == "%":
-                out.append("%")
-                i += 2
-                continue
-        out.append(ch)
-        i += 1
-    rest = [js_string(a) for a in args[arg_index:]]
-    return "".join(out) + ("".join(" " + r for r in rest))
+    if "%%" not in template:
+        parts = template.split("%s")
+        if len(parts) - 1 <= len(args):
+            out = [parts[0]]
+            for arg, part in zip(args, parts[1:], strict=False):
+                out.append(js_string(arg))
+                out.append(part)
+            extra = args[len(parts) - 1 :]
+            return "".join(out) + "".join(" " + js_string(a) for a in extra)
+    remaining = iter(args)
+    used = 0
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal used
+        if match.group(0) == "%%":
+            return "%"
+        if used >= len(args):
+            return "%s"
+        used += 1
+        return js_string(next(remaining))
+
+    text = _FORMAT_TOKEN.sub(substitute, template) if "%" in template else template
+    rest = [js_string(a) for a in args[used:]]
+    return text + "".join(" " + r for r in rest)

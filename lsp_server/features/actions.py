@@ -58,7 +58,7 @@ def register(server: ApicallServer) -> None:
                 data=action_data(document, comment, hit.id, target),
             )
             if not resolvable:
-                action.edit = await _edit(ls, action.data)
+                action.edit = await _edit(ls, action_data(document, comment, hit.id, target))
                 action.data = None
             actions.append(action)
         return actions

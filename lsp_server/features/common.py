@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from index.engine import SuggestRequest, Suggestion
+from index.engine import Suggestion, SuggestRequest
 from index.render.render import target_for_language
 from lsp_server.comments import CommentBlock
 from lsp_server.edits import import_insertion, snippet_insertion

@@ -10,7 +10,7 @@ from lsprotocol import types
 
 from index.records import OperationRecord
 from index.search import keyword_query
-from index.store import SUMMARY_COLUMNS
+from index.store import SUMMARY_COLUMNS, IndexStore
 from lsp_server.server import isolated
 from model_runtime.runtime import RequestControl
 
@@ -64,7 +64,7 @@ def path_pattern(template: str) -> re.Pattern[str]:
     return re.compile(regex + r"/?$")
 
 
-def match_url(store, url: str) -> OperationRecord | None:  # type: ignore[no-untyped-def]
+def match_url(store: IndexStore, url: str) -> OperationRecord | None:
     """The indexed operation whose path template matches the URL's path (host when known)."""
     parsed = urlparse(url)
     path = parsed.path or url

@@ -55,7 +55,7 @@ def register(server: ApicallServer) -> None:
     @server.command("apicall.status")
     async def status(ls: ApicallServer, *args: Any) -> dict[str, Any]:
         engine = ls.open_engine()
-        report = {
+        report: dict[str, Any] = {
             "index": str(ls.index_dir),
             "operations": engine.searcher.store.count_operations() if engine else 0,
             "workspace_specs": sorted(ls.workspace_spec_keys),

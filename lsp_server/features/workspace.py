@@ -4,6 +4,7 @@ re-indexed on save and on watched-file changes, and ranked above catalog APIs.""
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import uuid
 from pathlib import Path
@@ -189,7 +190,7 @@ def register(server: ApicallServer) -> None:
             key = str(path.resolve())
             if event.type == types.FileChangeType.Deleted:
                 if key in ls.workspace_spec_keys:
-                    await ls.in_thread(lambda _c, key=key: _remove(ls, key))
+                    await ls.in_thread(functools.partial(_remove_key, ls, key))
                     ls.workspace_spec_keys.discard(key)
                     ls.reset_index()
             elif looks_like_spec(path):
@@ -208,7 +209,7 @@ def register(server: ApicallServer) -> None:
         return _summary(result)
 
 
-def _remove(ls: ApicallServer, key: str) -> None:
+def _remove_key(ls: ApicallServer, key: str, _control: Any) -> None:
     with ls.index_lock:
         store, _ = open_for_write(ls.index_dir)
         remove_spec(store, key)
