@@ -160,7 +160,12 @@ def main() -> int:
         "schema, and OAS 3.1 type arrays use their first non-null type. Each fix is reported as a",
         "note (`apicall render` prints them on stderr).",
     ]
-    (ROOT / "docs" / "CONFORMANCE.md").write_text("\n".join(lines) + "\n")
+    doc = ROOT / "docs" / "CONFORMANCE.md"
+    kept = ""
+    if doc.exists() and "<!-- syntax:start -->" in doc.read_text():
+        old = doc.read_text()
+        kept = "\n" + old[old.index("<!-- syntax:start -->") :]  # bench/syntax.py's section
+    doc.write_text("\n".join(lines) + "\n" + kept)
     print("\n".join(lines))
 
     operations = sorted({(r["spec"], r["method"], r["path"]) for r in golden})

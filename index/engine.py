@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from index.errors import ApicallError
-from index.records import OperationRecord
+from index.records import OperationRecord, humanise_identifier
 from index.render.render import render, target_for_language
 from index.search import Searcher, SearchResult
 
@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 
 Mode = Literal["render", "generate"]
 # Below this confidence apicall answers "no good match" instead of guessing.
-DEFAULT_MIN_CONFIDENCE = 0.45
+DEFAULT_MIN_CONFIDENCE = 0.55
 RETRIEVE_DEPTH = 20
 WORKSPACE_MARGIN = 0.85
+API_NAME_BOOST = 0.02
+SUMMARY_COVERAGE_BOOST = 0.015
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ class Engine:
             ranked = self._model_rerank(request, ranked, control, notes)
         timings["rerank"] = _ms(t0)
         alternatives = [Alternative(Endpoint.of(h), s, h.id) for h, s in ranked[: request.k]]
-        confidence = confidence_of(ranked)
+        confidence = confidence_of(ranked, request.instruction)
 
         if request.mode == "generate":
             return self._generate(request, target, ranked, alternatives, timings, started, control)
@@ -295,7 +297,12 @@ def rerank(
         api_words = set(_words(hit.api_name)) | set(_words(hit.api_provider.split(".")[0]))
         api_words -= _GENERIC
         if api_words and api_words & words:
-            score += 0.02
+            score += API_NAME_BOOST
+        # How much of what the operation says it does the instruction also says: tells apart
+        # "get a resource" from "get the collection of resources" where embeddings blur them.
+        summary_words = set(_words(hit.summary)) - _GENERIC
+        if summary_words:
+            score += SUMMARY_COVERAGE_BOOST * len(summary_words & words) / len(summary_words)
         # Workspace specs go first among the candidates that fit about as well as the best one.
         if hit.spec in workspace_specs and hit.score >= WORKSPACE_MARGIN * best_score:
             score *= 1.2
@@ -303,12 +310,85 @@ def rerank(
     return sorted(scored, key=lambda pair: -pair[1])
 
 
-def confidence_of(ranked: list[tuple[SearchResult, float]]) -> float:
-    """How sure the top candidate is, from its cosine similarity to the instruction."""
+def confidence_of(ranked: list[tuple[SearchResult, float]], instruction: str) -> float:
+    """How sure the top candidate is: half its cosine similarity to the instruction, half the
+    share of the instruction's content words that the operation's names and summary contain.
+    (The distilled static embedder rates even unrelated sentences 0.6-0.8 similar, so the
+    lexical half is what tells "bake a cake" from "list the books".)"""
     if not ranked:
         return 0.0
     best = ranked[0][0]
-    return max(0.0, min(1.0, best.similarity if best.similarity is not None else 0.0))
+    similarity = max(0.0, best.similarity if best.similarity is not None else 0.0)
+    content = {w for w in _words(instruction) if w not in _STOPWORDS}
+    described = " ".join(
+        [
+            best.api_name,
+            best.api_provider,
+            best.path,
+            best.operation_id,
+            best.summary,
+            best.endpoint_name,
+        ]
+    ).lower()
+    described_words = set(_words(described)) | set(_words(humanise_identifier(best.endpoint_name)))
+    covered = sum(
+        1
+        for w in content
+        if w in described_words
+        or _stem(w) in described_words
+        or any(d.startswith(_stem(w)) for d in described_words if len(_stem(w)) >= 4)
+    )
+    coverage = covered / len(content) if content else 0.0
+    return min(1.0, 0.5 * similarity + 0.5 * coverage)
+
+
+_STOPWORDS = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "for",
+    "to",
+    "in",
+    "on",
+    "with",
+    "by",
+    "its",
+    "it",
+    "my",
+    "me",
+    "is",
+    "are",
+    "what",
+    "and",
+    "or",
+    "this",
+    "that",
+    "from",
+    "all",
+    "some",
+    "about",
+    "tell",
+    "please",
+    "using",
+    "use",
+    "via",
+    "how",
+    "do",
+    "can",
+    "you",
+    "we",
+    "our",
+    "their",
+    "new",
+}
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ies", "es", "s", "ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 _GENERIC = {"api", "apis", "the", "service", "rest", "v1", "v2", "v3", "com", "of", "and", "for"}

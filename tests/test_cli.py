@@ -72,3 +72,32 @@ def test_catalog_add_with_a_missing_tarball(tmp_path):
     )
     assert result.returncode == 2
     assert "no such catalog tarball" in result.stderr
+
+
+def test_doctor_reports_build_model_and_index(tmp_path, spec_dir):
+    idx = tmp_path / "idx"
+    assert apicall("index", "add", "--quiet", "--index", str(idx), str(spec_dir)).returncode == 0
+    done = apicall("doctor", "--json", "--index", str(idx))
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["llama.cpp"]["gpu_offload"] in (True, False)
+    model = report["model"]
+    assert model["quantization"] == "Q4_1" and model["size_mb"] > 50
+    assert model["decode_tokens_per_s"] > 0 and model["prefill_tokens_per_s"] > 0
+    assert report["index"]["operations"] == 11 and report["index"]["search_works"]
+    assert report["embedder"]["dimension"] == 384
+
+
+def test_doctor_with_a_missing_model_says_so(tmp_path):
+    done = apicall(
+        "doctor",
+        "--json",
+        "--model",
+        str(tmp_path / "none.gguf"),
+        "--index",
+        str(tmp_path / "empty"),
+    )
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert "model file not found" in report["model"]["error"]
+    assert "no index at" in report["index"]["error"]

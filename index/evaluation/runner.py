@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from index.engine import Engine, SuggestRequest
-from index.evaluation.metrics import Operation, api_call_match, endpoint_match, hallucinated
+from index.evaluation.metrics import (
+    Operation,
+    api_call_match,
+    endpoint_match,
+    hallucinated,
+)
 from index.evaluation.testset import Split, TestItem
 from index.records import OperationRecord
 from index.render.render import render

@@ -56,7 +56,7 @@ def js_number(value: float | int) -> str:
 def js_string(value: Any) -> str:
     """String(value) in JavaScript."""
     if value.__class__ is str:
-        return value  # type: ignore[no-any-return]
+        return str(value)
     if value is None:
         return "null"
     if value is UNDEFINED:

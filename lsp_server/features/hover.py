@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
 
 from lsprotocol import types
 
 from index.records import OperationRecord
-from index.search import keyword_query
-from index.store import SUMMARY_COLUMNS, IndexStore
+from index.urlmatch import match_url
 from lsp_server.server import isolated
 from model_runtime.runtime import RequestControl
 
@@ -56,36 +54,6 @@ def register(server: ApicallServer) -> None:
                 end=types.Position(line=params.position.line, character=found.end()),
             ),
         )
-
-
-def path_pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"(\{[^}]+\})", template)
-    regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
-    return re.compile(regex + r"/?$")
-
-
-def match_url(store: IndexStore, url: str) -> OperationRecord | None:
-    """The indexed operation whose path template matches the URL's path (host when known)."""
-    parsed = urlparse(url)
-    path = parsed.path or url
-    words = keyword_query(" ".join(p for p in path.split("/") if p and not p.isdigit()))
-    if not words:
-        return None
-    hits = store.search_keyword(words, 50, SUMMARY_COLUMNS)
-    best: tuple[int, dict] | None = None
-    for hit in hits:
-        pattern = path_pattern(hit.row["path"])
-        if not pattern.search(path):
-            continue
-        specificity = len(hit.row["path"].replace("{", "").replace("}", ""))
-        row = store.get_operation(hit.row["id"])
-        if row is None:
-            continue
-        if parsed.hostname and parsed.hostname not in row["servers"]:
-            specificity -= 1000
-        if best is None or specificity > best[0]:
-            best = (specificity, row)
-    return OperationRecord.from_row(best[1]) if best else None
 
 
 def describe(record: OperationRecord) -> str:

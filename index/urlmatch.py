@@ -1,0 +1,42 @@
+"""Which indexed operation a concrete URL calls (hover, and the evaluation's hallucination check)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from index.records import OperationRecord
+from index.search import keyword_query
+from index.store import SUMMARY_COLUMNS, IndexStore
+
+
+def path_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}]+\})", template)
+    regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+    return re.compile(regex + r"/?$")
+
+
+def match_url(store: IndexStore, url: str, method: str | None = None) -> OperationRecord | None:
+    """The indexed operation whose path template matches the URL's path (host when known)."""
+    parsed = urlparse(url)
+    path = parsed.path or url
+    host_words = [w for w in (parsed.hostname or "").split(".") if w not in ("www", "api", "com")]
+    segments = [p for p in path.split("/") if p and not p.isdigit()]
+    words = keyword_query(" ".join([*host_words, *segments]))
+    if not words:
+        return None
+    hits = store.search_keyword(words, 50, SUMMARY_COLUMNS)
+    best: tuple[int, dict] | None = None
+    for hit in hits:
+        pattern = path_pattern(hit.row["path"])
+        if not pattern.search(path) or (method and hit.row["method"] != method):
+            continue
+        specificity = len(re.sub(r"\{[^}]*\}", "", hit.row["path"]))  # literal characters
+        row = store.get_operation(hit.row["id"])
+        if row is None:
+            continue
+        if parsed.hostname and parsed.hostname not in row["servers"]:
+            specificity -= 1000
+        if best is None or specificity > best[0]:
+            best = (specificity, row)
+    return OperationRecord.from_row(best[1]) if best else None
