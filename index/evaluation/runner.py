@@ -16,11 +16,14 @@ from index.evaluation.metrics import (
     Operation,
     api_call_match,
     endpoint_match,
+    extract_method,
+    extract_url,
     hallucinated,
 )
 from index.evaluation.testset import Split, TestItem
 from index.records import OperationRecord
 from index.render.render import render
+from index.urlmatch import match_url
 from model_runtime.prompts import Example
 
 if TYPE_CHECKING:
@@ -117,6 +120,17 @@ class Evaluator:
         )
         return generated.code, {"total": (time.perf_counter() - started) * 1000}
 
+    def hallucinated(self, call: str, spec: str) -> bool:
+        """Gorilla's sense: the call is no operation of the API asked for, nor of any indexed API
+        (a real operation of another API is a wrong answer, not a hallucination)."""
+        if not hallucinated(call, self.operations(spec)):
+            return False
+        url = extract_url(call)
+        if not url:
+            return True
+        absolute = url if "://" in url else "https://" + url
+        return match_url(self.engine.searcher.store, absolute, extract_method(call)) is None
+
     def score(
         self, item: TestItem, setting: str, target: str, call: str, timings: dict[str, float]
     ) -> Outcome:
@@ -128,7 +142,7 @@ class Evaluator:
             item.names_api,
             endpoint_match(call, gold),
             api_call_match(call, gold),
-            hallucinated(call, self.operations(item.spec)),
+            self.hallucinated(call, item.spec),
             timings,
         )
 

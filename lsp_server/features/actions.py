@@ -11,17 +11,15 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from index.errors import ApicallError
-from index.records import OperationRecord
-from index.render.render import render
 from lsp_server.comments import find_comment
 from lsp_server.features.common import (
     action_data,
     comment_from_data,
     insertion_edits,
+    resolve_call,
     suggest_request,
 )
 from lsp_server.server import isolated
-from model_runtime.runtime import RequestControl
 
 if TYPE_CHECKING:
     from lsp_server.server import ApicallServer
@@ -84,21 +82,9 @@ async def _edit(ls: ApicallServer, data: dict[str, Any]) -> types.WorkspaceEdit:
     if engine is None:
         raise ApicallError("no index")
     request = suggest_request(ls, document, comment, fill=True)
-
-    def work(control: RequestControl) -> tuple[str, list[str], list[str]]:
-        row = engine.searcher.store.get_operation(data["record"])
-        if row is None:
-            raise ApicallError("the operation is no longer in the index")
-        record = OperationRecord.from_row(row)
-        notes: list[str] = []
-        arguments: dict[str, Any] = {}
-        if request.fill:
-            _, arguments = engine.fill(record, request, control, notes)
-        snippet = render(record, data["target"], arguments)
-        body = snippet.body if snippet.imports else snippet.code
-        return body, snippet.imports, notes
-
-    body, imports, notes = await ls.in_thread(work)
-    ls.report_model_failure(notes)
-    edits = insertion_edits(document, comment, body, imports)
+    call = await ls.in_thread(
+        lambda control: resolve_call(engine, request, data["record"], data["target"], control)
+    )
+    ls.report_model_failure(call.notes)
+    edits = insertion_edits(document, comment, call.body, call.imports)
     return types.WorkspaceEdit(changes={document.uri: edits})

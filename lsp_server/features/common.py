@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from index.engine import Suggestion, SuggestRequest
-from index.render.render import target_for_language
+from index.engine import Engine, Suggestion, SuggestRequest
+from index.errors import ApicallError
+from index.records import OperationRecord
+from index.render.render import render, target_for_language
 from lsp_server.comments import CommentBlock
 from lsp_server.edits import import_insertion, snippet_insertion
 
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from pygls.workspace import TextDocument
 
     from lsp_server.server import ApicallServer
+    from model_runtime.runtime import RequestControl
 
 # An HTTP client the file already uses, and the target written for it.
 _CLIENT_IMPORTS = {
@@ -112,6 +115,32 @@ def action_data(
         "record": record_id,
         "target": target,
     }
+
+
+@dataclass(frozen=True)
+class ResolvedCall:
+    body: str  # the statements (the whole code for targets without an import split)
+    imports: list[str]
+    description: str
+    notes: list[str]
+
+
+def resolve_call(
+    engine: Engine, request: SuggestRequest, record_id: str, target: str, control: RequestControl
+) -> ResolvedCall:
+    """What a code action or completion item inserts: the operation of `record_id`, with the
+    arguments the comment states (model permitting), rendered for `target`. Runs in a thread."""
+    row = engine.searcher.store.get_operation(record_id)
+    if row is None:
+        raise ApicallError("the operation is no longer in the index")
+    record = OperationRecord.from_row(row)
+    notes: list[str] = []
+    arguments: dict[str, Any] = {}
+    if request.fill:
+        _, arguments = engine.fill(record, request, control, notes)
+    snippet = render(record, target, arguments)
+    body = snippet.body if snippet.imports else snippet.code
+    return ResolvedCall(body, snippet.imports, record.description, notes)
 
 
 def comment_from_data(data: dict[str, Any]) -> CommentBlock:

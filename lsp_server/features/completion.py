@@ -7,11 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from index.errors import ApicallError
 from index.records import OperationRecord
 from index.render.render import render
 from lsp_server.comments import CommentBlock, find_comment_above
-from lsp_server.features.common import action_data, comment_from_data, suggest_request
+from lsp_server.features.common import (
+    action_data,
+    comment_from_data,
+    resolve_call,
+    suggest_request,
+)
 from lsp_server.server import isolated
 from model_runtime.runtime import RequestControl
 
@@ -90,21 +94,11 @@ def register(server: ApicallServer) -> None:
         document = ls.workspace.get_text_document(data["uri"])
         comment = comment_from_data(data)
         request = suggest_request(ls, document, comment, fill=True)
-
-        def work(control: RequestControl) -> tuple[str, list[str], str, list[str]]:
-            row = engine.searcher.store.get_operation(data["record"])
-            if row is None:
-                raise ApicallError("the operation is no longer in the index")
-            record = OperationRecord.from_row(row)
-            notes: list[str] = []
-            arguments: dict[str, Any] = {}
-            if request.fill:
-                _, arguments = engine.fill(record, request, control, notes)
-            snippet = render(record, data["target"], arguments)
-            return snippet.body or snippet.code, snippet.imports, record.description, notes
-
-        body, imports, description, notes = await ls.in_thread(work)
-        ls.report_model_failure(notes)
+        call = await ls.in_thread(
+            lambda control: resolve_call(engine, request, data["record"], data["target"], control)
+        )
+        body, imports, description = call.body, call.imports, call.description
+        ls.report_model_failure(call.notes)
         if item.text_edit is not None and isinstance(item.text_edit, types.TextEdit):
             item.text_edit = types.TextEdit(
                 range=item.text_edit.range, new_text=_indented(body, comment.indent)
