@@ -158,7 +158,10 @@ def main() -> int:
         "URLs get their variables' defaults or the placeholder host https://api.example.com,",
         "`security: [{}]` makes authentication optional, parameters with `content` use its first",
         "schema, and OAS 3.1 type arrays use their first non-null type. Each fix is reported as a",
-        "note (`apicall render` prints them on stderr).",
+        "note (`apicall render` prints them on stderr). One more, on purpose: in python_requests",
+        "and swift_nsurlsession, httpsnippet escapes only quotes inside string literals, so a value",
+        "with a line break or a backslash gave code that does not parse; apicall escapes those too",
+        "(it costs 2 exact rows in each of these two targets, no row under 0.9).",
     ]
     doc = ROOT / "docs" / "CONFORMANCE.md"
     kept = ""

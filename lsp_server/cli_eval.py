@@ -57,6 +57,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
         f"{args.apis} APIs (half seen, half unseen), {args.per_level} operations per level, each asked "
         "with one instruction that names the API and one that does not (templates in "
         "`index/evaluation/testset.py`; no model paraphrases in this run).",
+        'What "seen" means: the example pool (what the 3-shot prompts retrieve from, and what a '
+        "fine-tune would train on) holds instructions and gold calls for half of the endpoints of "
+        "the seen APIs only, made with a pool-only template. Level 1 asks a pooled endpoint with "
+        "another template; level 2 an endpoint of a seen API that is not pooled; level 3 an "
+        "endpoint of an API with nothing pooled. The engine's index holds every spec, so for the "
+        "engine the levels differ only by sample.",
+        "Hallucination counts calls whose method and path are an operation neither of the API "
+        "asked for nor of any indexed API (a real operation of another API is a wrong answer, not "
+        "a hallucination); the engine's few are openapi-snippet-format URLs of AWS specs with a "
+        "templated host, which that format mangles into the path.",
         "Gold calls are openapi-snippet-format calls rendered from the spec with no arguments (the "
         "paper's ground truth format); the engine runs with `--no-fill` so that it is scored in "
         "the same format.",

@@ -109,7 +109,7 @@ def literal_python(value: Any, indent: str, level: int | None = None, pretty: bo
             f'"{k}": {literal_python(v, indent, level, pretty)}' for k, v in js_object_items(value)
         ]
         return _concat("{", "}", pairs, pretty and len(pairs) > 1, indent, level)
-    return '"' + js_string(value).replace('"', '\\"') + '"'
+    return _double_quoted(js_string(value))
 
 
 def literal_swift(value: Any, indent: str, level: int | None = None, pretty: bool = True) -> str:
@@ -134,7 +134,20 @@ def literal_swift(value: Any, indent: str, level: int | None = None, pretty: boo
             f'"{k}": {literal_swift(v, indent, level, pretty)}' for k, v in js_object_items(value)
         ]
         return _concat("[", "]", pairs, pretty and len(pairs) > 1, indent, level)
-    return '"' + js_string(value).replace('"', '\\"') + '"'
+    return _double_quoted(js_string(value))
+
+
+def _double_quoted(text: str) -> str:
+    """A double-quoted Python or Swift literal. httpsnippet escapes only the quotes, so a value
+    with a backslash or a line break gave code that does not parse; this escapes those too."""
+    escaped = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
+    return f'"{escaped}"'
 
 
 def _concat(
