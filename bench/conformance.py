@@ -70,7 +70,9 @@ def time_ours(records, operations, rounds: int) -> tuple[float, int]:
     return (time.perf_counter() - t0) * 1000, count
 
 
-def time_openapi_snippet(operations, rounds: int, workdir: Path) -> tuple[float, int] | str:
+def time_openapi_snippet(
+    operations, rounds: int, workdir: Path, repeats: int = 1
+) -> tuple[float, int] | str:
     if shutil.which("node") is None or shutil.which("npm") is None:
         return "node/npm not installed"
     scripts = workdir / "scripts"
@@ -88,24 +90,30 @@ def time_openapi_snippet(operations, rounds: int, workdir: Path) -> tuple[float,
     ops_file = workdir / "ops.json"
     ops_file.write_text(json.dumps([{"spec": s, "method": m, "path": p} for s, m, p in operations]))
     (scripts / "timer.js").write_text(NODE_TIMER)
-    done = subprocess.run(
-        [
-            "node",
-            "timer.js",
-            str(workdir / "package" / "api"),
-            str(ops_file),
-            str(rounds),
-            json.dumps(list(SNIPPET_TARGETS)),
-        ],
-        cwd=scripts,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        return f"node failed: {done.stderr.strip()[:300]}"
-    result = json.loads(done.stdout)
-    return float(result["ms"]), int(result["snippets"])
+    best: tuple[float, int] | None = None
+    for _ in range(repeats):
+        done = subprocess.run(
+            [
+                "node",
+                "timer.js",
+                str(workdir / "package" / "api"),
+                str(ops_file),
+                str(rounds),
+                json.dumps(list(SNIPPET_TARGETS)),
+            ],
+            cwd=scripts,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            return f"node failed: {done.stderr.strip()[:300]}"
+        result = json.loads(done.stdout)
+        measured = (float(result["ms"]), int(result["snippets"]))
+        if best is None or measured[0] < best[0]:
+            best = measured
+    assert best is not None
+    return best
 
 
 def main() -> int:
@@ -160,8 +168,9 @@ def main() -> int:
         "schema, and OAS 3.1 type arrays use their first non-null type. Each fix is reported as a",
         "note (`apicall render` prints them on stderr). One more, on purpose: in python_requests",
         "and swift_nsurlsession, httpsnippet escapes only quotes inside string literals, so a value",
-        "with a line break or a backslash gave code that does not parse; apicall escapes those too",
-        "(it costs 2 exact rows in each of these two targets, no row under 0.9).",
+        "with a line break or a backslash gave code that does not parse; apicall escapes those too,",
+        "and swift_nsurlsession prints null (httpsnippet: nothing) as NSNull(); together these",
+        "cost a few exact rows in those two targets and put no row under 0.9.",
     ]
     doc = ROOT / "docs" / "CONFORMANCE.md"
     kept = ""
@@ -172,17 +181,19 @@ def main() -> int:
     print("\n".join(lines))
 
     operations = sorted({(r["spec"], r["method"], r["path"]) for r in golden})
-    rounds = 5
+    rounds, repeats = 5, 3
     time_ours(records, operations, 1)  # warm
-    ours_ms, ours_n = time_ours(records, operations, rounds)
+    # Best of `repeats` measurements on each side: the least disturbed by the rest of the machine.
+    ours_ms, ours_n = min(time_ours(records, operations, rounds) for _ in range(repeats))
     with tempfile.TemporaryDirectory() as tmp:
-        theirs = time_openapi_snippet(operations, rounds, Path(tmp))
+        theirs = time_openapi_snippet(operations, rounds, Path(tmp), repeats)
     speed = [
         "## Renderer speed (`bench/conformance.py`)",
         "",
         "Command: `.venv/bin/python bench/conformance.py`  ",
         f"Machine: {platform.machine()}, Python {platform.python_version()}; same sample "
-        f"({len(operations)} operations x 12 targets, {rounds} rounds), one run.",
+        f"({len(operations)} operations x 12 targets, {rounds} rounds), one run; each side's "
+        f"best of {repeats} measurements.",
         "",
         "| renderer | snippets | ms per snippet |",
         "|---|---|---|",

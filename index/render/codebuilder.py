@@ -92,10 +92,8 @@ def literal_python(value: Any, indent: str, level: int | None = None, pretty: bo
         return "True" if value else "False"
     if isinstance(value, (int, float)):
         return js_number(value)
-    if value is None:
+    if value is None or value is UNDEFINED:
         return "None"
-    if value is UNDEFINED:
-        return ""
     if isinstance(value, list):
         nested_pretty = False
         reprs = []
@@ -120,7 +118,7 @@ def literal_swift(value: Any, indent: str, level: int | None = None, pretty: boo
     if isinstance(value, (int, float)):
         return js_number(value)
     if value is None or value is UNDEFINED:
-        return ""
+        return "NSNull()"  # httpsnippet prints nothing here, which does not parse
     if isinstance(value, list):
         nested_pretty = False
         reprs = []

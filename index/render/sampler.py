@@ -31,11 +31,17 @@ def sample_schema(schema: Any) -> Any:
     return _traverse(schema, None).value
 
 
-@dataclass(frozen=True)
 class _Context:
-    depth: int = 1
-    property_name: str | None = None
-    all_of_child: bool = False
+    """Where in the schema the sampler is (a plain class: made once per schema node)."""
+
+    __slots__ = ("all_of_child", "depth", "property_name")
+
+    def __init__(
+        self, depth: int = 1, property_name: str | None = None, all_of_child: bool = False
+    ) -> None:
+        self.depth = depth
+        self.property_name = property_name
+        self.all_of_child = all_of_child
 
 
 def _circular(kind: str | None) -> Sample:
