@@ -93,11 +93,8 @@ def json_stringify(value: Any, indent: str | None = None) -> str | None:
     """JSON.stringify(value[, null, indent]); None where JavaScript returns undefined."""
     if value is UNDEFINED:
         return None
-    if _json_compatible(value):
-        if indent is None:
-            return _compact(value)
-        # Python's indented output is JavaScript's for JSON-compatible values.
-        return json.dumps(value, ensure_ascii=False, indent=indent)
+    if indent is None and _json_compatible(value):
+        return _compact(value)
     return _stringify(value, indent, "")
 
 

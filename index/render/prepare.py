@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
-from index.render.jsvalues import UNDEFINED, encode_uri_component, qs_stringify
+from index.render.jsvalues import UNDEFINED, encode_uri_component, json_stringify, qs_stringify
 from index.render.request import HarRequest
 
 MULTIPART_BOUNDARY = "---011000010111000001101001"
@@ -172,6 +172,14 @@ class PreparedPostData:
     json_obj: Any = False
     params_obj: dict[str, Any] | None = None
     boundary: str = ""
+    _text_json: str | None = None
+
+    @property
+    def text_json(self) -> str | None:
+        """JSON.stringify(text): most targets print it, so it is encoded once per request."""
+        if self._text_json is None and self.text is not None:
+            self._text_json = json_stringify(self.text)
+        return self._text_json
 
 
 @dataclass

@@ -6,7 +6,6 @@ is a marker and samples like openapi-sampler's circular case: {} for objects, []
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from index.refs import UNRESOLVED, UNRESOLVED_TYPE, infer_schema_type
@@ -16,12 +15,22 @@ MAX_SAMPLE_DEPTH = 15
 _SKIP: Any = object()
 
 
-@dataclass
 class Sample:
-    value: Any
-    read_only: bool = False
-    write_only: bool = False
-    type: str | None = None
+    """A sampled value and what openapi-sampler keeps beside it (a slotted class: one per node)."""
+
+    __slots__ = ("read_only", "type", "value", "write_only")
+
+    def __init__(
+        self,
+        value: Any,
+        read_only: bool = False,
+        write_only: bool = False,
+        type: str | None = None,
+    ) -> None:
+        self.value = value
+        self.read_only = read_only
+        self.write_only = write_only
+        self.type = type
 
 
 def sample_schema(schema: Any) -> Any:

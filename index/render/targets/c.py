@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from index.render.codebuilder import CodeBuilder
-from index.render.jsvalues import json_stringify
 from index.render.prepare import PreparedRequest
 
 
@@ -23,7 +22,7 @@ def c_libcurl(source: PreparedRequest) -> str:
         )
     if source.post_data.text:
         code.blank().push(
-            "curl_easy_setopt(hnd, CURLOPT_POSTFIELDS, %s);", json_stringify(source.post_data.text)
+            "curl_easy_setopt(hnd, CURLOPT_POSTFIELDS, %s);", source.post_data.text_json
         )
     code.blank().push("CURLcode ret = curl_easy_perform(hnd);")
     return code.join()

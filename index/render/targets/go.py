@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from index.render.codebuilder import CodeBuilder
-from index.render.jsvalues import json_stringify
 from index.render.prepare import PreparedRequest
 
 
@@ -17,7 +16,7 @@ def go_native(source: PreparedRequest) -> str:
     code.push("func main() {").blank()
     code.push(1, 'url := "%s"', source.full_url).blank()
     if post.text:
-        code.push(1, "payload := strings.NewReader(%s)", json_stringify(post.text)).blank()
+        code.push(1, "payload := strings.NewReader(%s)", post.text_json).blank()
         code.push(1, 'req, _ := http.NewRequest("%s", url, payload)', source.method).blank()
     else:
         code.push(1, 'req, _ := http.NewRequest("%s", url, nil)', source.method).blank()

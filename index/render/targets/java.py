@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from index.render.codebuilder import CodeBuilder
-from index.render.jsvalues import json_stringify
 from index.render.prepare import PreparedRequest
 
 
@@ -23,9 +22,7 @@ def java_okhttp(source: PreparedRequest) -> str:
             )
         else:
             code.push('MediaType mediaType = MediaType.parse("%s");', post.mime_type)
-        code.push(
-            "RequestBody body = RequestBody.create(mediaType, %s);", json_stringify(post.text)
-        )
+        code.push("RequestBody body = RequestBody.create(mediaType, %s);", post.text_json)
     code.push("Request request = new Request.Builder()")
     code.push(1, '.url("%s")', source.full_url)
     if method not in methods:

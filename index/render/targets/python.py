@@ -12,8 +12,7 @@ def python_python3(source: PreparedRequest) -> str:
     code.push("import http.client").blank()
     connection = "HTTPSConnection" if source.uri.protocol == "https:" else "HTTPConnection"
     code.push('conn = http.client.%s("%s")', connection, source.uri.host).blank()
-    text = source.post_data.text
-    payload = json_stringify(text) if text is not None else None
+    payload = source.post_data.text_json
     if payload:
         code.push("payload = %s", payload).blank()
     headers = source.all_headers
@@ -55,7 +54,7 @@ def python_requests(source: PreparedRequest) -> str:
             code.push("payload = %s", literal_python(post.json_obj, indent))
             json_payload = has_payload = True
     else:
-        payload = json_stringify(post.text) if post.text is not None else None
+        payload = post.text_json
         if payload:
             code.push("payload = %s", payload)
             has_payload = True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from index.render.codebuilder import CodeBuilder
-from index.render.jsvalues import json_stringify
 from index.render.prepare import PreparedRequest
 
 _KNOWN = {"GET", "POST", "HEAD", "DELETE", "PATCH", "PUT", "OPTIONS", "COPY", "LOCK", "UNLOCK"}
@@ -32,6 +31,6 @@ def ruby_native(source: PreparedRequest) -> str:
     for key, value in source.all_headers.items():
         code.push("request[\"%s\"] = '%s'", key, value)
     if source.post_data.text:
-        code.push("request.body = %s", json_stringify(source.post_data.text))
+        code.push("request.body = %s", source.post_data.text_json)
     code.blank().push("response = http.request(request)").push("puts response.read_body")
     return code.join()
