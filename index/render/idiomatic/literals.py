@@ -3,50 +3,39 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
+_SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
-def c_string(text: str) -> str:
-    """A double-quoted literal valid in C, Java, C#, Go, Kotlin, Swift, Rust and PHP."""
+
+def _double_quoted(text: str, control: Callable[[int], str]) -> str:
+    """A double-quoted literal: the usual backslash escapes, and `control(code)` for the other
+    control characters, whose spelling is what differs between languages."""
     out = []
     for ch in text:
-        code = ord(ch)
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif code < 0x20:
-            out.append(f"\\u{code:04x}")
+        if ch in _SIMPLE_ESCAPES:
+            out.append(_SIMPLE_ESCAPES[ch])
+        elif ord(ch) < 0x20:
+            out.append(control(ord(ch)))
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
+
+
+def c_string(text: str) -> str:
+    """A double-quoted literal valid in Java, C#, Go, Kotlin, Rust and PHP."""
+    return _double_quoted(text, lambda code: f"\\u{code:04x}")
 
 
 def c_lang_string(text: str) -> str:
     """A C string literal (C has no \\u escapes for control characters)."""
-    out = []
-    for ch in text:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20:
-            out.append(f"\\{ord(ch):03o}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return _double_quoted(text, lambda code: f"\\{code:03o}")
+
+
+def swift_string(text: str) -> str:
+    """A Swift string literal (Swift spells code points \\u{...})."""
+    return _double_quoted(text, lambda code: f"\\u{{{code:x}}}")
 
 
 def php_string(text: str) -> str:

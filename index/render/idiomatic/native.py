@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.render.idiomatic.literals import c_lang_string, c_string
+from index.render.idiomatic.literals import c_lang_string, c_string, swift_string
 from index.render.idiomatic.model import IdiomaticRequest, Snippet
 
 
@@ -131,8 +131,8 @@ def rust_reqwest(req: IdiomaticRequest) -> Snippet:
 
 def swift_urlsession(req: IdiomaticRequest) -> Snippet:
     lines = [
-        f"var request = URLRequest(url: URL(string: {_swift_string(req.url_with_query)})!)",
-        f"request.httpMethod = {_swift_string(req.method)}",
+        f"var request = URLRequest(url: URL(string: {swift_string(req.url_with_query)})!)",
+        f"request.httpMethod = {swift_string(req.method)}",
     ]
     cred = req.credential
     if cred is not None:
@@ -153,36 +153,16 @@ def swift_urlsession(req: IdiomaticRequest) -> Snippet:
         else:
             lines.append(
                 f'request.setValue({env}["{cred.env_var}"] ?? "", '
-                f"forHTTPHeaderField: {_swift_string(cred.header)})"
+                f"forHTTPHeaderField: {swift_string(cred.header)})"
             )
     for name, value in req.headers:
         lines.append(
-            f"request.setValue({_swift_string(value)}, forHTTPHeaderField: {_swift_string(name)})"
+            f"request.setValue({swift_string(value)}, forHTTPHeaderField: {swift_string(name)})"
         )
     if req.body_text is not None:
-        lines.append(f"request.httpBody = Data({_swift_string(req.body_text)}.utf8)")
+        lines.append(f"request.httpBody = Data({swift_string(req.body_text)}.utf8)")
     lines += [
         "let (data, response) = try await URLSession.shared.data(for: request)",
         "print(response, String(decoding: data, as: UTF8.self))",
     ]
     return Snippet(["import Foundation"], "\n".join(lines))
-
-
-def _swift_string(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20:
-            out.append(f"\\u{{{ord(ch):x}}}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
