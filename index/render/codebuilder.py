@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from index.render.jsvalues import UNDEFINED, js_number, js_object_items, js_string, util_format
@@ -85,53 +86,54 @@ def _lay_out(open_: str, close: str, members: list[str], indent: str, limit: int
     return open_ + "\n" + ",\n".join(inner + m for m in members) + "\n" + pad + close
 
 
+@dataclass(frozen=True)
+class _LiteralStyle:
+    true: str
+    false: str
+    null: str
+    dict_open: str
+    dict_close: str
+
+
+# httpsnippet's two literalRepresentation helpers differ only in these spellings. Null is
+# NSNull() in Swift where httpsnippet prints nothing, which does not parse.
+_PYTHON = _LiteralStyle("True", "False", "None", "{", "}")
+_SWIFT = _LiteralStyle("true", "false", "NSNull()", "[", "]")
+
+
 def literal_python(value: Any, indent: str, level: int | None = None, pretty: bool = True) -> str:
     """httpsnippet's Python literalRepresentation."""
-    level = 1 if level is None else level + 1
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, (int, float)):
-        return js_number(value)
-    if value is None or value is UNDEFINED:
-        return "None"
-    if isinstance(value, list):
-        nested_pretty = False
-        reprs = []
-        for element in value:
-            if isinstance(element, dict):
-                nested_pretty = len(element) > 1
-            reprs.append(literal_python(element, indent, level, pretty))
-        return _concat("[", "]", reprs, nested_pretty, indent, level)
-    if isinstance(value, dict):
-        pairs = [
-            f'"{k}": {literal_python(v, indent, level, pretty)}' for k, v in js_object_items(value)
-        ]
-        return _concat("{", "}", pairs, pretty and len(pairs) > 1, indent, level)
-    return _double_quoted(js_string(value))
+    return _literal(value, _PYTHON, indent, level, pretty)
 
 
 def literal_swift(value: Any, indent: str, level: int | None = None, pretty: bool = True) -> str:
     """httpsnippet's Swift literalRepresentation (dictionaries are [k: v] too)."""
+    return _literal(value, _SWIFT, indent, level, pretty)
+
+
+def _literal(value: Any, style: _LiteralStyle, indent: str, level: int | None, pretty: bool) -> str:
     level = 1 if level is None else level + 1
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return style.true if value else style.false
     if isinstance(value, (int, float)):
         return js_number(value)
     if value is None or value is UNDEFINED:
-        return "NSNull()"  # httpsnippet prints nothing here, which does not parse
+        return style.null
     if isinstance(value, list):
         nested_pretty = False
         reprs = []
         for element in value:
             if isinstance(element, dict):
                 nested_pretty = len(element) > 1
-            reprs.append(literal_swift(element, indent, level, pretty))
+            reprs.append(_literal(element, style, indent, level, pretty))
         return _concat("[", "]", reprs, nested_pretty, indent, level)
     if isinstance(value, dict):
         pairs = [
-            f'"{k}": {literal_swift(v, indent, level, pretty)}' for k, v in js_object_items(value)
+            f'"{k}": {_literal(v, style, indent, level, pretty)}' for k, v in js_object_items(value)
         ]
-        return _concat("[", "]", pairs, pretty and len(pairs) > 1, indent, level)
+        return _concat(
+            style.dict_open, style.dict_close, pairs, pretty and len(pairs) > 1, indent, level
+        )
     return _double_quoted(js_string(value))
 
 
