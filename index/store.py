@@ -170,11 +170,6 @@ class IndexStore:
             self._tables[name] = table
         return table
 
-    def refresh(self) -> None:
-        """See commits made by another process (the server after `apicall index add`)."""
-        for table in self._tables.values():
-            table.checkout_latest()
-
     # -- writes ---------------------------------------------------------------------------
     def add_operations(self, rows: list[dict[str, Any]], vectors: np.ndarray) -> None:
         if not rows:

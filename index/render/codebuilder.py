@@ -49,14 +49,8 @@ def stringify_object(value: Any, indent: str = "  ", inline_limit: int = 80, pad
     Each object or array goes on one line when that line (its members already laid out, so
     possibly spanning lines) is at most `inline_limit` characters, else one member per line.
     """
-    if value is None:
-        return "null"
-    if value is UNDEFINED:
-        return "undefined"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return js_number(value)
+    if value is None or value is UNDEFINED or isinstance(value, (bool, int, float)):
+        return js_string(value)
     if isinstance(value, list):
         if not value:
             return "[]"

@@ -176,20 +176,15 @@ def encode_uri_component(value: str) -> str:
     return quote(value, safe="-_.!~*'()")
 
 
-def qs_escape(value: str) -> str:
-    """querystring.escape in Node: encodeURIComponent semantics."""
-    return quote(value, safe="-_.!~*'()")
-
-
 def qs_stringify(obj: dict[str, Any]) -> str:
-    """Node's querystring.stringify: arrays repeat the key; other values are stringified."""
+    """Node's querystring.stringify (its escape is encodeURIComponent's): arrays repeat the key; other values are stringified."""
     parts: list[str] = []
     for key, value in js_object_items(obj):
-        name = qs_escape(js_string(key))
+        name = encode_uri_component(js_string(key))
         if isinstance(value, list):
-            parts.extend(f"{name}={qs_escape(_qs_primitive(v))}" for v in value)
+            parts.extend(f"{name}={encode_uri_component(_qs_primitive(v))}" for v in value)
         else:
-            parts.append(f"{name}={qs_escape(_qs_primitive(value))}")
+            parts.append(f"{name}={encode_uri_component(_qs_primitive(value))}")
     return "&".join(parts)
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from index.engine import Engine, Suggestion, SuggestRequest
+from index.engine import Engine, SuggestRequest
 from index.errors import ApicallError
 from index.records import OperationRecord
 from index.render.render import render, target_for_language
@@ -65,12 +65,6 @@ def suggest_request(
     )
 
 
-@dataclass(frozen=True)
-class InsertionEdits:
-    edits: list[types.TextEdit]
-    imports: list[str]
-
-
 def insertion_edits(
     document: TextDocument, comment: CommentBlock, body: str, imports: list[str]
 ) -> list[types.TextEdit]:
@@ -91,13 +85,6 @@ def insertion_edits(
         at = types.Position(line=inserted.line, character=0)
         edits.append(types.TextEdit(range=types.Range(start=at, end=at), new_text=inserted.text))
     return edits
-
-
-def suggestion_body(suggestion: Suggestion) -> tuple[str, list[str]]:
-    """The statements and the imports of a suggestion (openapi-snippet targets have no split)."""
-    if suggestion.imports:
-        return suggestion.body, suggestion.imports
-    return suggestion.code or "", []
 
 
 def action_data(
