@@ -327,8 +327,13 @@ async def test_invalid_settings_are_reported_and_defaults_used(lsp_env, workspac
         uri = open_doc(started, workspace, "d.py", "python", text)
         assert len(await actions_at(started, uri, 0)) == 3
         status = await started.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="apicall.status")
+            types.ExecuteCommandParams(command="apicall.server.status")
         )
         assert status["operations"] > 0 and status["model"] in ("ready", "loading")
+        # VS Code sends an empty argument list; pygls then reads the handler's annotations.
+        with_arguments = await started.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="apicall.server.status", arguments=[])
+        )
+        assert with_arguments["operations"] == status["operations"]
     finally:
         await started.shutdown_session()

@@ -7,16 +7,18 @@ waits on retrieval or the model.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from lsp_server.comments import find_comment_above
 from lsp_server.features.common import suggest_request
-from lsp_server.server import isolated
 
-if TYPE_CHECKING:
-    from lsp_server.server import ApicallServer
+# A runtime import: pygls resolves the annotations of command handlers when a command comes
+# with arguments, and a name imported only for type checking fails there.
+from lsp_server.server import (
+    ApicallServer,
+    isolated,
+)
 
 
 def register(server: ApicallServer) -> None:
@@ -58,7 +60,7 @@ def register(server: ApicallServer) -> None:
             ),
             command=types.Command(
                 title="Add imports",
-                command="apicall.addImports",
+                command="apicall.server.addImports",
                 arguments=[uri, suggestion.imports],
             )
             if suggestion.imports
@@ -66,7 +68,7 @@ def register(server: ApicallServer) -> None:
         )
         return types.InlineCompletionList(items=[item])
 
-    @server.command("apicall.addImports")
+    @server.command("apicall.server.addImports")
     async def add_imports(ls: ApicallServer, *args: object) -> None:
         uri, imports = args[0], args[1]
         if not isinstance(uri, str) or not isinstance(imports, list):

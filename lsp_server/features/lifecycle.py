@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lsprotocol import types
 
 from lsp_server.config import CONFIG_SECTION, parse_config
 
-if TYPE_CHECKING:
-    from lsp_server.server import ApicallServer
+# A runtime import: pygls resolves the annotations of command handlers when a command comes
+# with arguments, and a name imported only for type checking fails there.
+from lsp_server.server import ApicallServer
 
 
 def register(server: ApicallServer) -> None:
@@ -52,7 +53,7 @@ def register(server: ApicallServer) -> None:
                 raw = params.settings
         apply_settings(ls, raw)
 
-    @server.command("apicall.status")
+    @server.command("apicall.server.status")
     async def status(ls: ApicallServer, *args: Any) -> dict[str, Any]:
         engine = ls.open_engine()
         report: dict[str, Any] = {
@@ -64,11 +65,13 @@ def register(server: ApicallServer) -> None:
             "catalog": ls.config.catalog,
             "fill_arguments": ls.config.fill_arguments,
         }
-        ls.show(
-            types.MessageType.Info,
-            f"apicall: {report['operations']:,} operations indexed, "
-            f"{len(report['workspace_specs'])} workspace specs, model {report['model']}",
-        )
+        # A client polling for its status bar passes {"quiet": true}: no message each time.
+        if not any(isinstance(a, dict) and a.get("quiet") for a in args):
+            ls.show(
+                types.MessageType.Info,
+                f"apicall: {report['operations']:,} operations indexed, "
+                f"{len(report['workspace_specs'])} workspace specs, model {report['model']}",
+            )
         return report
 
 

@@ -8,17 +8,20 @@ import functools
 import re
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from index.builder import IngestReport, SpecFile, ingest, remove_spec
 from index.open import open_for_write
-from lsp_server.server import isolated
 
-if TYPE_CHECKING:
-    from lsp_server.server import ApicallServer
+# A runtime import: pygls resolves the annotations of command handlers when a command comes
+# with arguments, and a name imported only for type checking fails there.
+from lsp_server.server import (
+    ApicallServer,
+    isolated,
+)
 
 SPEC_NAME = re.compile(r"(openapi|swagger|api)", re.I)
 SPEC_CONTENT = re.compile(rb"""^\s*["']?(openapi|swagger)["']?\s*:""", re.M)
@@ -198,12 +201,12 @@ def register(server: ApicallServer) -> None:
         if changed:
             ls.spawn(index_workspace(ls, changed))
 
-    @server.command("apicall.indexWorkspace")
+    @server.command("apicall.server.indexWorkspace")
     async def index_workspace_command(ls: ApicallServer, *args: Any) -> dict[str, int]:
         result = await index_workspace(ls)
         return _summary(result)
 
-    @server.command("apicall.reindex")
+    @server.command("apicall.server.reindex")
     async def reindex_command(ls: ApicallServer, *args: Any) -> dict[str, int]:
         result = await index_workspace(ls, force=True)
         return _summary(result)

@@ -110,13 +110,13 @@ function M.setup(opts)
     end,
   })
   vim.api.nvim_create_user_command("ApicallIndex", function()
-    local result = execute("apicall.indexWorkspace")
+    local result = execute("apicall.server.indexWorkspace")
     if result then
       vim.notify(string.format("apicall: %d specs, %d operations", result.specs, result.operations))
     end
   end, { desc = "apicall: index the OpenAPI files of the workspace" })
   vim.api.nvim_create_user_command("ApicallStatus", function()
-    local result = execute("apicall.status")
+    local result = execute("apicall.server.status")
     if result then
       vim.notify(string.format("apicall: %d operations indexed, model %s", result.operations, result.model))
     end
