@@ -2,7 +2,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup test lint format typecheck check vscode tools bench-index bench-conformance bench-model bench-lsp
+.PHONY: setup test lint format typecheck check vscode tools editor-tools bench-index bench-conformance bench-model bench-lsp
 
 setup:
 	bash scripts/setup.sh
@@ -14,6 +14,10 @@ test:
 # Debian packages for the syntax tests of snippets and the headless Neovim test.
 tools:
 	bash scripts/install-syntax-tools.sh
+
+# code-server, Debian's Chromium and their build headers for the real-editor test of the extension.
+editor-tools:
+	bash scripts/install-editor-test-tools.sh
 
 # The VS Code extension: npm ci, type check, lint, bundle, unit tests, .vsix.
 vscode:

@@ -14,7 +14,6 @@ import {
   toInitializationOptions,
 } from "./settings";
 
-const README = "https://example.com/apicall#set-up-linux-or-macos-python--310";
 const LANGUAGES = [
   "python", "javascript", "typescript", "javascriptreact", "typescriptreact", "go", "java",
   "ruby", "php", "swift", "c", "shellscript", "csharp", "kotlin", "rust",
@@ -41,11 +40,14 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     command = resolveServerCommand(config, findOnPath, (p) => fs.existsSync(p));
   } catch (error) {
     if (error instanceof ServerNotFound) {
+      // Before the message: the message waits for the user, the status bar should not.
+      statusBar.text = "$(error) apicall: not installed";
       const choice = await vscode.window.showErrorMessage(error.message, "Open README");
       if (choice) {
-        vscode.env.openExternal(vscode.Uri.parse(README));
+        // The README that ships inside the extension: readable offline, and always this version's.
+        const readme = vscode.Uri.joinPath(context.extensionUri, "README.md");
+        await vscode.commands.executeCommand("markdown.showPreview", readme);
       }
-      statusBar.text = "$(error) apicall: not installed";
       return;
     }
     throw error;
@@ -70,7 +72,7 @@ async function refreshStatus(): Promise<void> {
   try {
     const report = await client.sendRequest<{ operations: number; model: string }>(
       "workspace/executeCommand",
-      { command: "apicall.status", arguments: [] },
+      { command: "apicall.server.status", arguments: [{ quiet: true }] },
     );
     statusBar.text = statusText(report);
   } catch {
@@ -91,9 +93,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await refreshStatus();
   };
   context.subscriptions.push(
-    vscode.commands.registerCommand("apicall.indexWorkspace", serverCommand("apicall.indexWorkspace")),
-    vscode.commands.registerCommand("apicall.reindex", serverCommand("apicall.reindex")),
-    vscode.commands.registerCommand("apicall.status", serverCommand("apicall.status")),
+    // The server's own commands are apicall.server.*: vscode-languageclient registers those
+    // itself, and a second registration of one id makes activation fail.
+    vscode.commands.registerCommand("apicall.indexWorkspace", serverCommand("apicall.server.indexWorkspace")),
+    vscode.commands.registerCommand("apicall.reindex", serverCommand("apicall.server.reindex")),
+    vscode.commands.registerCommand("apicall.status", serverCommand("apicall.server.status")),
     vscode.commands.registerCommand("apicall.showOutput", () => output.show()),
     vscode.commands.registerCommand("apicall.restartServer", async () => {
       await client?.stop();

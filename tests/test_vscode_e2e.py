@@ -1,0 +1,211 @@
+"""A real editor: the packaged extension (.vsix) installed into code-server, VS Code's own
+workbench served to Debian's Chromium and driven by Playwright. The extension starts
+`apicall serve`, the code action menu lists the server's candidates, choosing one edits the file,
+and the status bar reports the index; a missing server gives its error message."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index.builder import discover_spec_files, ingest
+from index.open import open_for_write
+from tests.conftest import ROOT, SPECS
+
+CODE_SERVER = ROOT / "editors" / "vscode" / "e2e" / "node_modules" / ".bin" / "code-server"
+VSIX = ROOT / "editors" / "vscode" / "apicall.vsix"
+CHROMIUM = Path("/usr/bin/chromium")
+COMMENT = "# list the books in the catalogue\n"
+
+
+def _require(path: Path, how: str) -> None:
+    if path.exists():
+        return
+    message = f"{path} is missing ({how})"
+    if os.environ.get("CI"):
+        pytest.fail(message)  # CI installs it: a missing tool there is a broken set-up
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def editor_home(tmp_path_factory) -> Path:
+    _require(CODE_SERVER, "scripts/install-editor-test-tools.sh installs code-server")
+    _require(CHROMIUM, "scripts/install-editor-test-tools.sh installs Debian's chromium")
+    _require(VSIX, "make vscode builds the extension")
+    home = tmp_path_factory.mktemp("code-server")
+    done = subprocess.run(
+        [str(CODE_SERVER), *_dirs(home), "--install-extension", str(VSIX)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=_env(home),
+        check=False,
+    )
+    assert done.returncode == 0 and "successfully installed" in done.stdout, (
+        done.stdout + done.stderr
+    )
+    return home
+
+
+def _dirs(home: Path) -> list[str]:
+    return ["--extensions-dir", str(home / "extensions"), "--user-data-dir", str(home / "data")]
+
+
+def _env(home: Path) -> dict[str, str]:
+    # code-server writes its config under XDG_CONFIG_HOME: keep it out of the user's home.
+    return {**os.environ, "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home)}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def code_server(editor_home: Path) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            str(CODE_SERVER),
+            *_dirs(editor_home),
+            "--auth",
+            "none",
+            "--bind-addr",
+            f"127.0.0.1:{port}",
+            "--disable-telemetry",
+            "--disable-update-check",
+            "--disable-workspace-trust",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=_env(editor_home),
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory, isolated_data_dir) -> Path:
+    directory = tmp_path_factory.mktemp("index")
+    files, _ = discover_spec_files([SPECS / "bookshop_v30.yaml", SPECS / "petstore_v2.json"])
+    store, embedder = open_for_write(directory)
+    ingest(store, embedder, files, workers=1)
+    return directory
+
+
+def _workspace(root: Path, settings: dict[str, object]) -> Path:
+    (root / ".vscode").mkdir(parents=True)
+    (root / ".vscode" / "settings.json").write_text(json.dumps(settings, indent=2))
+    (root / "app.py").write_text(COMMENT)
+    return root
+
+
+def _open_file(browser, url: str, folder: Path):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{url}/?folder={folder}")
+    page.wait_for_selector(".monaco-workbench", timeout=120_000)
+    page.get_by_role("treeitem", name="app.py").first.click(timeout=60_000)
+    page.wait_for_selector(".monaco-editor .view-lines", timeout=60_000)
+    return page
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def test_code_action_inserts_the_call_in_vscode(code_server, browser, index_dir, tmp_path):
+    folder = _workspace(
+        tmp_path / "ws",
+        {
+            "apicall.server.path": str(Path(sys.executable).parent / "apicall"),
+            "apicall.indexDir": str(index_dir),
+            "apicall.fillArguments": False,
+            "apicall.workspaceSpecs": False,
+        },
+    )
+    page = _open_file(browser, code_server, folder)
+    page.click(".monaco-editor .view-line >> nth=0")
+    page.keyboard.press("End")
+    rows = page.locator(".action-widget .monaco-list-row")
+    labels: list[str] = []
+    # The server starts and opens its index in the background: ask until it answers.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        page.keyboard.press("Control+.")
+        try:
+            rows.first.wait_for(timeout=5_000)
+        except Exception:
+            continue
+        labels = rows.all_inner_texts()
+        if any(label.startswith("Insert API call") for label in labels):
+            break
+        page.keyboard.press("Escape")
+        time.sleep(1)
+    assert "Insert API call: GET /books (Bookshop API)" in labels, labels
+    focused = page.locator(".action-widget .monaco-list-row.focused").inner_text()
+    assert focused == "Insert API call: GET /books (Bookshop API)"
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('.monaco-editor .view-lines').innerText.includes('raise_for_status')",
+        timeout=60_000,
+    )
+    page.keyboard.press("Control+s")
+    saved = folder / "app.py"
+    deadline = time.monotonic() + 30
+    while "requests.get" not in saved.read_text() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    text = saved.read_text()
+    assert text.startswith("import requests\n"), text
+    assert COMMENT in text
+    assert '"https://eu.bookshop.example/api/books"' in text
+    assert "response.raise_for_status()" in text
+    status = page.locator(".statusbar-item", has_text="apicall")
+    status.filter(has_text=re.compile(r"apicall: \d+ ops")).first.wait_for(timeout=60_000)
+    assert "apicall: 7 ops" in " ".join(status.all_inner_texts())
+
+
+def test_a_missing_server_is_reported_in_vscode(code_server, browser, tmp_path):
+    folder = _workspace(tmp_path / "ws", {"apicall.server.path": str(tmp_path / "no-apicall")})
+    page = _open_file(browser, code_server, folder)
+    toast = page.locator(".notifications-toasts .notification-toast", has_text="apicall")
+    toast.first.wait_for(timeout=60_000)
+    message = toast.first.inner_text()
+    assert "apicall.server.path points to a missing file" in message
+    assert "Open README" in message
+    status = page.locator(".statusbar-item", has_text="apicall: not installed")
+    status.first.wait_for(timeout=10_000)
+    # The README link opens the README inside the extension: it works with no network.
+    toast.first.get_by_role("button", name="Open README").click()
+    page.locator(".tab", has_text="Preview README.md").first.wait_for(timeout=30_000)
