@@ -6,6 +6,7 @@ Every caller (the CLI, the language server, the benchmarks and the evaluation) g
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ RETRIEVE_DEPTH = 20
 WORKSPACE_MARGIN = 0.85
 API_NAME_BOOST = 0.02
 SUMMARY_COVERAGE_BOOST = 0.015
+INSTRUCTION_COVERAGE_BOOST = 0.01
+METHOD_BOOST = 0.005
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,27 @@ class Engine:
     def candidates(self, request: SuggestRequest) -> list[tuple[SearchResult, float]]:
         """Retrieved and reranked candidates with their final scores, best first."""
         hits = self.searcher.search(request.instruction, k=max(RETRIEVE_DEPTH, request.k))
-        return rerank(hits, request.instruction, request.workspace_specs, request.only_specs)
+        ranked = rerank(hits, request.instruction, request.workspace_specs, request.only_specs)
+        return self._canonical_first(ranked, request)
+
+    def _canonical_first(
+        self, ranked: list[tuple[SearchResult, float]], request: SuggestRequest
+    ) -> list[tuple[SearchResult, float]]:
+        """When the best answer is a copy with a templated server of an operation that several
+        same-named specs share, answer with the copy that has a concrete server. Identical copies
+        tie in retrieval, so the concrete one may not have been retrieved at all."""
+        if not ranked or request.only_specs is not None:
+            return ranked
+        best, score = ranked[0]
+        if best.spec in request.workspace_specs or not _templated_server(best):
+            return ranked
+        copies = self.searcher.store.same_operation(best.api_name, best.method, best.path)
+        concrete = [row for row in copies if not _templated_server(SearchResult.from_row(row, 0))]
+        if not concrete:
+            return ranked
+        replacement = SearchResult.from_row(concrete[0], best.score)
+        replacement.similarity = best.similarity
+        return [(replacement, score), *ranked[1:]]
 
     def suggest(self, request: SuggestRequest, control: RequestControl | None = None) -> Suggestion:
         timings: dict[str, float] = {}
@@ -133,6 +156,7 @@ class Engine:
 
         t0 = time.perf_counter()
         ranked = rerank(hits, request.instruction, request.workspace_specs, request.only_specs)
+        ranked = self._canonical_first(ranked, request)
         notes: list[str] = []
         if request.model_rerank and self.runtime is not None and len(ranked) > 1:
             ranked = self._model_rerank(request, ranked, control, notes)
@@ -286,28 +310,134 @@ def rerank(
     workspace_specs: frozenset[str] = frozenset(),
     only_specs: frozenset[str] | None = None,
 ) -> list[tuple[SearchResult, float]]:
-    """Fused retrieval scores, boosted for the API the instruction names and for workspace specs."""
+    """Fused retrieval scores, boosted for the API the instruction names, for the words the
+    instruction and the operation share, and for workspace specs."""
     words = set(_words(instruction))
+    content = {_stem(w) for w in words if w not in _STOPWORDS}
+    intent = _intent(instruction)
     best_score = max((h.score for h in hits), default=0.0)
     scored = []
     for hit in hits:
         if only_specs is not None and hit.spec not in only_specs:
             continue
         score = hit.score
-        api_words = set(_words(hit.api_name)) | set(_words(hit.api_provider.split(".")[0]))
-        api_words -= _GENERIC
-        if api_words and api_words & words:
-            score += API_NAME_BOOST
-        # How much of what the operation says it does the instruction also says: tells apart
-        # "get a resource" from "get the collection of resources" where embeddings blur them.
-        summary_words = set(_words(hit.summary)) - _GENERIC
-        if summary_words:
-            score += SUMMARY_COVERAGE_BOOST * len(summary_words & words) / len(summary_words)
+        score += API_NAME_BOOST * _api_named(hit, words)
+        # Rank fusion keeps only the order of each side, so it blurs "get a resource" and "get
+        # the collection of resources"; how much of what the operation says it does the
+        # instruction also says, and the reverse, tell them apart.
+        what_words = {_stem(w) for w in _words(hit.what)} - _STOPWORDS - _GENERIC
+        if what_words:
+            score += SUMMARY_COVERAGE_BOOST * len(what_words & content) / len(what_words)
+        if content:
+            described = what_words | _name_words(hit)
+            score += INSTRUCTION_COVERAGE_BOOST * len(content & described) / len(content)
+        score += METHOD_BOOST * _method_fit(hit, intent)
         # Workspace specs go first among the candidates that fit about as well as the best one.
         if hit.spec in workspace_specs and hit.score >= WORKSPACE_MARGIN * best_score:
             score *= 1.2
         scored.append((hit, score))
-    return sorted(scored, key=lambda pair: -pair[1])
+    ranked = sorted(scored, key=lambda pair: -pair[1])
+    return _one_per_operation(ranked, workspace_specs)
+
+
+def _one_per_operation(
+    ranked: list[tuple[SearchResult, float]], workspace_specs: frozenset[str]
+) -> list[tuple[SearchResult, float]]:
+    """Specs that share an API name and an operation (GitHub's and GitHub Enterprise's "GitHub
+    v3 REST API") are one answer to the instruction, not several: keep one copy, with the best
+    score of the group, from a workspace spec if there is one, else from a spec with a concrete
+    server (https://api.github.com rather than {protocol}://{hostname}/api/v3)."""
+    groups: dict[tuple[str, str, str], list[tuple[SearchResult, float]]] = {}
+    for hit, score in ranked:
+        groups.setdefault((hit.api_name, hit.method, hit.path), []).append((hit, score))
+    kept = []
+    for group in groups.values():
+        best_score = group[0][1]
+        chosen = min(
+            group,
+            key=lambda pair: (
+                pair[0].spec not in workspace_specs,
+                _templated_server(pair[0]),
+                -pair[1],
+            ),
+        )[0]
+        kept.append((chosen, best_score))
+    return kept
+
+
+def _templated_server(hit: SearchResult) -> bool:
+    """The operation has no server, or one of its servers has template variables (a
+    self-hosted edition's `{protocol}://{hostname}/api/v3`)."""
+    try:
+        servers = json.loads(hit.servers) if hit.servers else []
+    except ValueError:
+        return True
+    urls = [s.get("url", "") for s in servers if isinstance(s, dict)]
+    return not urls or any("{" in url for url in urls)
+
+
+def _api_named(hit: SearchResult, words: set[str]) -> float:
+    """0 when the instruction does not name the operation's API; up to 1 as it names more of it,
+    so "GitHub" prefers "GitHub v3 REST API" to "GitHub Enterprise Server"."""
+    name_words = set(_words(hit.api_name)) - _GENERIC
+    provider_words = set(_words(hit.api_provider.split(".")[0])) - _GENERIC
+    if not (name_words | provider_words) & words:
+        return 0.0
+    if not name_words:
+        return 1.0
+    return 0.5 + 0.5 * len(name_words & words) / len(name_words)
+
+
+# What the instruction's verb asks of the HTTP method. Retrieval matches nouns well and verbs
+# poorly: "list the events" and "get an event" embed almost alike.
+_VERB_METHODS = {
+    "POST": "create add open post send submit upload make start trigger schedule register invite "
+    "publish insert enqueue run execute generate issue comment reply star follow",
+    "GET": "list get fetch retrieve show search find read download lookup view count query return",
+    "PUT PATCH": "update edit change modify rename replace set move assign enable disable",
+    "DELETE": "delete remove cancel destroy unsubscribe revoke unstar unfollow erase purge",
+}
+_METHOD_OF_VERB = {
+    verb: frozenset(methods.split())
+    for methods, verbs in _VERB_METHODS.items()
+    for verb in verbs.split()
+}
+_SINGLE_ITEM = {"specific", "single", "id"}
+
+
+@dataclass(frozen=True)
+class _Intent:
+    methods: frozenset[str]  # empty: the instruction's verb says nothing about the method
+    collection: bool | None  # True: a collection ("list ..."); False: one item; None: unknown
+
+
+def _intent(instruction: str) -> _Intent:
+    words = _words(instruction)
+    verb = next((w for w in words if w in _METHOD_OF_VERB), None)
+    methods = _METHOD_OF_VERB.get(verb, frozenset()) if verb else frozenset()
+    collection: bool | None = None
+    if verb == "list":
+        collection = True
+    elif _SINGLE_ITEM & set(words):
+        collection = False
+    return _Intent(methods, collection)
+
+
+def _method_fit(hit: SearchResult, intent: _Intent) -> float:
+    """1 when the method and the path's shape are what the instruction's verb asks for."""
+    fit = 0.0
+    if intent.methods:
+        fit += 0.5 if hit.method.upper() in intent.methods else 0.0
+    if intent.collection is not None:
+        ends_in_item = hit.path.rstrip("/").endswith("}")
+        fit += 0.5 if ends_in_item != intent.collection else 0.0
+    return fit
+
+
+def _name_words(hit: SearchResult) -> set[str]:
+    """Stemmed words of the operation's id and path (`listDeployments` -> list, deployment)."""
+    text = f"{humanise_identifier(hit.operation_id)} {humanise_identifier(hit.path)}"
+    return {_stem(w) for w in _words(text)}
 
 
 def confidence_of(ranked: list[tuple[SearchResult, float]], instruction: str) -> float:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from index.embed import Embedder
+from index.records import first_sentence, humanise_identifier
 from index.store import SUMMARY_COLUMNS, IndexStore, SearchHit
 
 SearchMode = Literal["vector", "keyword", "hybrid"]
@@ -25,6 +26,8 @@ class SearchResult:
     summary: str
     spec: str
     score: float
+    description: str = ""
+    servers: str = ""  # the operation's servers, as the JSON text stored in the index
     vector_rank: int | None = None
     keyword_rank: int | None = None
     similarity: float | None = None  # cosine similarity of the query and the operation
@@ -42,6 +45,18 @@ class SearchResult:
             summary=row["functionality"],
             spec=row["spec_key"],
             score=score,
+            description=row.get("description") or "",
+            servers=row.get("servers") or "",
+        )
+
+    @property
+    def what(self) -> str:
+        """What the operation does in one line: its summary, else its description's first sentence,
+        else its name in words."""
+        return (
+            self.summary
+            or first_sentence(self.description)
+            or humanise_identifier(self.endpoint_name)
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -59,6 +59,8 @@ SUMMARY_COLUMNS = [
     "operation_id",
     "endpoint_name",
     "functionality",
+    "description",
+    "servers",
     "spec_key",
 ]
 
@@ -235,6 +237,11 @@ class IndexStore:
                     # The native FTS index; its replacement API takes the same options.
                     warnings.simplefilter("ignore", DeprecationWarning)
                     table.create_fts_index(FTS_COLUMN, use_tantivy=False, replace=True)
+            if "api_name_idx" not in names:
+                # Finding one operation's copies in every spec of the same API name.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    table.create_scalar_index("api_name", index_type="BTREE")
             if "vector_idx" not in names and table.count_rows() >= VECTOR_INDEX_MIN_ROWS:
                 partitions = max(1, table.count_rows() // 2000)
                 with warnings.catch_warnings():
@@ -292,6 +299,20 @@ class IndexStore:
             return []
         where = f"spec_key = {sql_string(spec_key)}"
         rows: list[dict[str, Any]] = table.search().where(where).limit(1_000_000).to_list()
+        return rows
+
+    def same_operation(self, api_name: str, method: str, path: str) -> list[dict[str, Any]]:
+        """The operation `method path` in every indexed spec titled `api_name`."""
+        table = self.table(OPERATIONS)
+        if table is None:
+            return []
+        where = (
+            f"api_name = {sql_string(api_name)} AND method = {sql_string(method)} "
+            f"AND path = {sql_string(path)}"
+        )
+        rows: list[dict[str, Any]] = (
+            table.search().where(where).select(SUMMARY_COLUMNS).limit(1000).to_list()
+        )
         return rows
 
     def search_vector(self, vector: np.ndarray, k: int, columns: list[str]) -> list[SearchHit]:

@@ -1,0 +1,112 @@
+"""The engine's ranking: one answer per operation that same-named specs repeat, the instruction's
+verb, and the hand-written instructions of the evaluation, on real LanceDB indexes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from index.builder import discover_spec_files, ingest
+from index.engine import Engine, SuggestRequest, rerank
+from index.evaluation.natural import NaturalQuery, load_queries, run_queries
+from index.open import open_for_search, open_for_write
+from index.search import SearchResult
+from tests.conftest import SPECS
+
+
+@pytest.fixture(scope="module")
+def twin_index(tmp_path_factory, isolated_data_dir) -> Path:
+    """The bookshop (a templated server, like a self-hosted edition) and a same-named copy of it
+    with a concrete server, plus the petstore as a distractor."""
+    specs = tmp_path_factory.mktemp("twin-specs")
+    doc = yaml.safe_load((SPECS / "bookshop_v30.yaml").read_text())
+    (specs / "bookshop_v30.yaml").write_text(yaml.safe_dump(doc))
+    doc["servers"] = [{"url": "https://api.bookshop.example"}]
+    (specs / "bookshop_cloud.yaml").write_text(yaml.safe_dump(doc))
+    (specs / "petstore_v2.json").write_text((SPECS / "petstore_v2.json").read_text())
+    index_dir = tmp_path_factory.mktemp("twin-index")
+    store, embedder = open_for_write(index_dir)
+    files, _ = discover_spec_files([specs])
+    ingest(store, embedder, files, workers=1)
+    return index_dir
+
+
+def test_a_repeated_operation_is_one_answer_from_the_spec_with_a_concrete_server(twin_index):
+    engine = Engine(open_for_search(twin_index))
+    for instruction in ("List the books in the catalogue", "Bookshop API: remove a book by ISBN"):
+        ranked = engine.candidates(SuggestRequest(instruction, target="shell_curl", k=5))
+        first = ranked[0][0]
+        assert first.spec.endswith("bookshop_cloud.yaml"), instruction
+        operations = [(h.api_name, h.method, h.path) for h, _ in ranked]
+        assert len(operations) == len(set(operations)), "a repeated operation listed twice"
+        suggestion = engine.suggest(
+            SuggestRequest(instruction, target="shell_curl", fill=False, min_confidence=0)
+        )
+        assert "https://api.bookshop.example" in (suggestion.code or "")
+
+
+def test_a_workspace_copy_wins_over_the_concrete_one(twin_index):
+    engine = Engine(open_for_search(twin_index))
+    searcher = engine.searcher
+    templated = next(
+        s["spec_key"] for s in searcher.store.specs() if s["spec_key"].endswith("bookshop_v30.yaml")
+    )
+    request = SuggestRequest(
+        "List the books in the catalogue",
+        target="shell_curl",
+        workspace_specs=frozenset({templated}),
+    )
+    assert engine.candidates(request)[0][0].spec == templated
+
+
+def _result(method: str, path: str, summary: str, score: float) -> SearchResult:
+    return SearchResult(
+        id=f"{method} {path}",
+        api_name="Calendar API",
+        api_provider="calendar.example",
+        method=method,
+        path=path,
+        operation_id="",
+        endpoint_name="",
+        summary=summary,
+        spec="calendar.json",
+        score=score,
+        servers='[{"url": "https://calendar.example"}]',
+    )
+
+
+def test_the_verb_of_the_instruction_breaks_a_near_tie():
+    item = _result("GET", "/calendars/{calendarId}/events/{eventId}", "Returns an event", 0.0330)
+    collection = _result("GET", "/calendars/{calendarId}/events", "Returns events", 0.0328)
+    create = _result("POST", "/calendars/{calendarId}/events", "Creates an event", 0.0329)
+    listed = rerank([item, create, collection], "list the events of a calendar")
+    assert listed[0][0] is collection
+    created = rerank([item, collection, create], "create an event in a calendar")
+    assert created[0][0] is create
+
+
+def test_hand_written_instructions_are_scored_against_their_spec(twin_index, tmp_path):
+    engine = Engine(open_for_search(twin_index))
+    queries = [
+        NaturalQuery(
+            "look up the pets with these tags", "petstore_v2.json", "GET", "/pet/findByTags"
+        ),
+        NaturalQuery("add a book to the shop", "bookshop_cloud.yaml", "POST", "/books"),
+        NaturalQuery("create a Stripe customer", "stripe.com.json", "POST", "/v1/customers"),
+    ]
+    outcomes = run_queries(engine, queries)
+    assert [o.query.spec for o in outcomes] == ["petstore_v2.json", "bookshop_cloud.yaml"]
+    assert all(o.rank == 1 for o in outcomes), [(o.query.instruction, o.chosen) for o in outcomes]
+
+
+def test_the_bundled_hand_written_set_names_real_operations():
+    queries = load_queries()
+    assert len(queries) >= 30
+    for query in queries:
+        assert query.method in {"GET", "POST", "PUT", "PATCH", "DELETE"}
+        assert query.path.startswith("/") and query.spec.endswith((".json", ".yaml"))
+    assert len({q.instruction for q in queries}) == len(queries)
+    json.dumps([q.__dict__ for q in queries])  # plain data, as the report prints it
