@@ -124,10 +124,13 @@ class Engine:
         """Retrieved and reranked candidates with their final scores, best first."""
         hits = self.searcher.search(request.instruction, k=max(RETRIEVE_DEPTH, request.k))
         ranked = rerank(hits, request.instruction, request.workspace_specs, request.only_specs)
-        return self._canonical_first(ranked, request)
+        return self._canonical_first(ranked, hits, request)
 
     def _canonical_first(
-        self, ranked: list[tuple[SearchResult, float]], request: SuggestRequest
+        self,
+        ranked: list[tuple[SearchResult, float]],
+        hits: list[SearchResult],
+        request: SuggestRequest,
     ) -> list[tuple[SearchResult, float]]:
         """When the best answer is a copy with a templated server of an operation that several
         same-named specs share, answer with the copy that has a concrete server. Identical copies
@@ -137,6 +140,9 @@ class Engine:
         best, score = ranked[0]
         if best.spec in request.workspace_specs or not _templated_server(best):
             return ranked
+        key = (best.api_name, best.method, best.path)
+        if sum((h.api_name, h.method, h.path) == key for h in hits) < 2:
+            return ranked  # no copy was retrieved: the API is most likely not repeated
         copies = self.searcher.store.same_operation(best.api_name, best.method, best.path)
         concrete = [row for row in copies if not _templated_server(SearchResult.from_row(row, 0))]
         if not concrete:
@@ -156,7 +162,7 @@ class Engine:
 
         t0 = time.perf_counter()
         ranked = rerank(hits, request.instruction, request.workspace_specs, request.only_specs)
-        ranked = self._canonical_first(ranked, request)
+        ranked = self._canonical_first(ranked, hits, request)
         notes: list[str] = []
         if request.model_rerank and self.runtime is not None and len(ranked) > 1:
             ranked = self._model_rerank(request, ranked, control, notes)
