@@ -22,6 +22,7 @@ def match_url(store: IndexStore, url: str, method: str | None = None) -> Operati
     path = parsed.path or url
     host_words = [w for w in (parsed.hostname or "").split(".") if w not in ("www", "api", "com")]
     segments = [p for p in path.split("/") if p and not p.isdigit()]
+    segments += [p for p in re.split(r"[=&.#]", parsed.fragment) if p]
     words = keyword_query(" ".join([*host_words, *segments]))
     if not words:
         return None
@@ -29,7 +30,10 @@ def match_url(store: IndexStore, url: str, method: str | None = None) -> Operati
     best: tuple[int, dict] | None = None
     for hit in hits:
         pattern = path_pattern(hit.row["path"])
-        if not pattern.search(path) or (method and hit.row["method"] != method):
+        candidates = [path, f"{path}#{parsed.fragment}"] if parsed.fragment else [path]
+        if not any(pattern.search(p) for p in candidates):
+            continue
+        if method and hit.row["method"] != method:
             continue
         specificity = len(re.sub(r"\{[^}]*\}", "", hit.row["path"]))  # literal characters
         row = store.get_operation(hit.row["id"])

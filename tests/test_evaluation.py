@@ -64,15 +64,37 @@ def test_hallucination_against_the_apis_operations():
     assert hallucinated("print('no call')", operations)
 
 
+def test_hallucination_reads_the_fragment_that_keys_aws_actions():
+    # openapi-snippet's rendering of an AWS JSON-protocol call: the templated host is mangled
+    # into the path and the action lives in the fragment, as in the spec's path key.
+    call = (
+        "curl --request POST \\\n  --url 'http://events./%7Bregion%7D.amazonaws.com/"
+        "#X-Amz-Target=AWSEvents.ListRules'"
+    )
+    operations = [Operation("POST", "/#X-Amz-Target=AWSEvents.ListRules")]
+    assert not hallucinated(call, operations)
+    assert hallucinated(call.replace("ListRules", "ListRulez"), operations)
+    assert hallucinated(call.replace("POST", "GET"), operations)
+    # Python's http.client format drops the fragment: the call is to the path before it.
+    python = (
+        'conn = http.client.HTTPConnection("events.")\n'
+        'conn.request("POST", "/%7Bregion%7D.amazonaws.com/", payload, headers)\n'
+    )
+    assert not hallucinated(python, operations)
+    assert hallucinated(python.replace('"POST"', '"DELETE"'), operations)
+
+
 def test_levels_do_not_leak():
     records = {}
     for name in ("petstore_v2.json", "bookshop_v30.yaml"):
         doc = parse_spec_bytes((SPECS / name).read_bytes(), name)
         records[name] = extract_operations(doc, name, "h").records
-    # A third API, so that one is unseen.
+    # A third API, so that one is unseen (under its own name: a same-named copy is ambiguous).
     extra = parse_spec_bytes((SPECS / "petstore_v2.json").read_bytes(), "p")
+    extra["info"]["title"] = "Pet Shelter"
     records["copy"] = extract_operations(extra, "copy", "h").records
     split = build_split(records, apis=3, per_level=10, seed=1)
+    assert split.ambiguous == 0
     pool_ids = {rid for _, rid in split.pool}
     pool_texts = {text for text, _ in split.pool}
     for item in split.items:
@@ -83,6 +105,29 @@ def test_levels_do_not_leak():
             assert not any(r.id in pool_ids for r in records[item.spec])
     assert {i.level for i in split.items} == {1, 2, 3}
     assert any(i.names_api for i in split.items) and any(not i.names_api for i in split.items)
+
+
+def test_operations_that_a_same_named_api_repeats_are_left_out():
+    records = {}
+    for key, title in (
+        ("petstore_v2.json", None),
+        ("shelter", "Pet Shelter"),
+        ("hotel", "Pet Hotel"),
+    ):
+        doc = parse_spec_bytes((SPECS / "petstore_v2.json").read_bytes(), key)
+        if title:
+            doc["info"]["title"] = title
+        records[key] = extract_operations(doc, key, "h").records
+    # Another indexed spec with the petstore's title and its operations, not itself sampled.
+    twin = parse_spec_bytes((SPECS / "petstore_v2.json").read_bytes(), "twin")
+    repeated = extract_operations(twin, "twin", "h").records
+    split = build_split(records, apis=3, per_level=50, seed=1, same_named=repeated)
+    petstore_ids = {r.id for r in records["petstore_v2.json"]}
+    assert split.ambiguous == len(petstore_ids)
+    assert split.items and not any(i.record_id in petstore_ids for i in split.items)
+    # Without the twin, the petstore's operations are asked about.
+    alone = build_split(records, apis=3, per_level=50, seed=1)
+    assert alone.ambiguous == 0 and any(i.record_id in petstore_ids for i in alone.items)
 
 
 @pytest.fixture(scope="module")

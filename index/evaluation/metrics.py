@@ -84,6 +84,17 @@ def hallucinated(call: str, operations: list[Operation]) -> bool:
     url = extract_url(call)
     if not url:
         return True
-    path = unquote(urlparse(url if "://" in url else "https://" + url).path)
+    parsed = urlparse(url if "://" in url else "https://" + url)
+    path = unquote(parsed.path)
     method = extract_method(call)
-    return not any(op.method == method and path_matches(op.path, path) for op in operations)
+    # AWS specs key each action by a fragment in the path (`/#X-Amz-Target=Events.ListRules`).
+    # A call that carries the fragment is checked with it; one whose format drops it (Python's
+    # http.client) calls the path before it, which exists.
+    if parsed.fragment:
+        paths = [path, f"{path}#{unquote(parsed.fragment)}"]
+        return not any(
+            op.method == method and path_matches(op.path, p) for op in operations for p in paths
+        )
+    return not any(
+        op.method == method and path_matches(op.path.split("#", 1)[0], path) for op in operations
+    )

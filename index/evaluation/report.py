@@ -6,6 +6,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from index.evaluation.natural import NaturalOutcome
 from index.evaluation.runner import ENGINE_SETTINGS, PAPER_SETTINGS, Outcome
 
 PAPER = {  # API Pack paper, CodeLlama-13B fine-tuned, 3-shot retrieved: endpoint / API call
@@ -25,7 +26,13 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] if ordered else 0.0
 
 
-def write_report(outcomes: list[Outcome], out: Path, command: str, notes: list[str]) -> None:
+def write_report(
+    outcomes: list[Outcome],
+    out: Path,
+    command: str,
+    notes: list[str],
+    natural: list[NaturalOutcome] | None = None,
+) -> None:
     by = defaultdict(list)
     for o in outcomes:
         by[(o.setting, o.level)].append(o)
@@ -84,6 +91,7 @@ def write_report(outcomes: list[Outcome], out: Path, command: str, notes: list[s
         f"{_pct([o.endpoint for o in level3_unnamed])}% / {_pct([o.call for o in level3_unnamed])}% "
         f"(n={len(level3_unnamed)}).",
         "",
+        *_natural_section(natural or []),
         "## Latency (ms)",
         "",
         "| setting | stage | p50 | p95 |",
@@ -103,6 +111,34 @@ def write_report(outcomes: list[Outcome], out: Path, command: str, notes: list[s
     lines += ["", "![accuracy by setting and level](eval.png)", ""]
     out.write_text("\n".join(lines))
     _chart(by, out.with_name("eval.png"))
+
+
+def _natural_section(natural: list[NaturalOutcome]) -> list[str]:
+    if not natural:
+        return []
+    first = sum(o.rank == 1 for o in natural)
+    top3 = sum(o.rank is not None for o in natural)
+    lines = [
+        "## Hand-written instructions",
+        "",
+        f"{len(natural)} comments written by hand the way a developer would (`index/evaluation/"
+        "natural.jsonl`), each with the operation a person familiar with the API would pick; "
+        "a candidate counts only if it is that method and path in that spec. The engine put it "
+        f"first for {first}/{len(natural)} ({100 * first / len(natural):.0f}%) and in the top 3 "
+        f"for {top3}/{len(natural)} ({100 * top3 / len(natural):.0f}%).",
+        "",
+        "| instruction | expected | engine's first answer | rank of expected |",
+        "|---|---|---|---|",
+    ]
+    for o in natural:
+        if o.rank == 1:
+            continue
+        q = o.query
+        lines.append(
+            f"| {q.instruction} | {q.method} {q.path} ({q.spec}) | {o.chosen} | "
+            f"{o.rank if o.rank else '> 3'} |"
+        )
+    return [*lines, ""]
 
 
 def _chart(by: dict[tuple[str, int], list[Outcome]], path: Path) -> None:
