@@ -89,7 +89,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "paper's ground truth format); the engine runs with `--no-fill` so that it is scored in "
         "the same format.",
         f"Paper settings (0-shot, 3-shot random/retrieved/retrieved + rerank) run SmolLM2-135M in "
-        f"generate mode on {args.generate_sample} items per level and the first target only; "
+        f"generate mode on {args.generate_sample} items per level (the first ones of the sample), "
+        "on every target; "
         '"rerank" there reorders 10 retrieved examples by word overlap (no cross-encoder is '
         "bundled). The paper's numbers are CodeLlama-13B fine-tuned on API Pack.",
     ]

@@ -67,6 +67,30 @@ def write_report(
         + " | |",
         f"| paper: GPT-4, level 3 | - | - | {GPT4_LEVEL3[0]} / {GPT4_LEVEL3[1]} / - | |",
         "",
+        "## Every setting by target and level (endpoint % / API call %)",
+        "",
+        "| setting | target | level 1 | level 2 | level 3 | n |",
+        "|---|---|---|---|---|---|",
+    ]
+    by_target = defaultdict(list)
+    for o in outcomes:
+        by_target[(o.setting, o.target, o.level)].append(o)
+    targets = sorted({o.target for o in outcomes})
+    for setting in (*ENGINE_SETTINGS, *PAPER_SETTINGS):
+        for target in targets:
+            levels = [by_target.get((setting, target, level), []) for level in (1, 2, 3)]
+            if not any(levels):
+                continue
+            lines.append(
+                f"| {setting} | {target} | "
+                + " | ".join(
+                    f"{_pct([r.endpoint for r in c])} / {_pct([r.call for r in c])}" if c else "-"
+                    for c in levels
+                )
+                + f" | {sum(len(c) for c in levels)} |"
+            )
+    lines += [
+        "",
         "## The engine by target and by whether the instruction names the API",
         "",
         "| target | names the API | endpoint % | API call % | hallucination % | n |",

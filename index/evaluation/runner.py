@@ -158,19 +158,19 @@ def evaluate(
             outcomes.append(evaluator.score(item, "engine", target, code, timings))
     if not model_settings or evaluator.runtime is None:
         return outcomes
-    # The model settings are slow on a CPU: a fixed sample per level, on the first target.
+    # The model settings are slow on a CPU: a fixed sample per level, on every target.
     per_level: dict[int, list[TestItem]] = defaultdict(list)
     for item in items:
         if len(per_level[item.level]) < generate_sample:
             per_level[item.level].append(item)
     sample = [i for level in sorted(per_level) for i in per_level[level]]
-    target = targets[0]
-    for item in sample:
-        code, timings = evaluator.run_engine(item, target, model_rerank=True)
-        outcomes.append(evaluator.score(item, "engine + model rerank", target, code, timings))
-        for setting in PAPER_SETTINGS:
-            code, timings = evaluator.run_paper(item, setting, target)
-            outcomes.append(evaluator.score(item, setting, target, code, timings))
+    for target in targets:
+        for item in sample:
+            code, timings = evaluator.run_engine(item, target, model_rerank=True)
+            outcomes.append(evaluator.score(item, "engine + model rerank", target, code, timings))
+            for setting in PAPER_SETTINGS:
+                code, timings = evaluator.run_paper(item, setting, target)
+                outcomes.append(evaluator.score(item, setting, target, code, timings))
     return outcomes
 
 
