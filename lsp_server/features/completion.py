@@ -66,9 +66,9 @@ def register(server: ApicallServer) -> None:
                     types.CompletionItem(
                         label=f"{hit.method} {hit.path}",
                         kind=types.CompletionItemKind.Snippet,
-                        detail=f"{hit.api_name}: {hit.summary}" if hit.summary else hit.api_name,
+                        detail=f"{hit.api_name}: {hit.what}",
                         documentation=types.MarkupContent(
-                            kind=types.MarkupKind.Markdown, value=record.description or hit.summary
+                            kind=types.MarkupKind.Markdown, value=record.description or hit.what
                         ),
                         sort_text=f"{rank:02d}",
                         filter_text=lines[line_no] if line_no < len(lines) else "",
