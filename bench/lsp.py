@@ -67,7 +67,7 @@ async def run(index: Path, rounds: int) -> dict[str, list[float]]:
     )
     for _ in range(600):
         status = await client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="apicall.status")
+            types.ExecuteCommandParams(command="apicall.server.status")
         )
         if status["operations"] and status["model"] in ("ready", "failed"):
             break
