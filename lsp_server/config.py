@@ -14,8 +14,9 @@ import cattrs
 from index.render.render import list_targets
 
 CONFIG_SECTION = "apicall"
-# Settings that belong to an editor client (how to start the server), not to the server.
-CLIENT_ONLY = {"server"}
+# Settings that belong to an editor client, not to the server: how to start the server, and
+# vscode-languageclient's `apicall.trace.server` (the protocol trace in the output channel).
+CLIENT_ONLY = {"server", "trace"}
 
 
 @dataclass

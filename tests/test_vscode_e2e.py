@@ -1,7 +1,9 @@
 """A real editor: the packaged extension (.vsix) installed into code-server, VS Code's own
 workbench served to Debian's Chromium and driven by Playwright. The extension starts
-`apicall serve`, the code action menu lists the server's candidates, choosing one edits the file,
-and the status bar reports the index; a missing server gives its error message."""
+`apicall serve`; the code action menu lists the server's candidates and choosing one edits the
+file; ghost text appears on the line after a comment and Tab accepts it (its imports added);
+completion lists the candidates; the status bar reports the index; a missing server gives its
+error message and a README that opens offline."""
 
 from __future__ import annotations
 
@@ -177,10 +179,7 @@ def test_code_action_inserts_the_call_in_vscode(code_server, browser, index_dir,
     focused = page.locator(".action-widget .monaco-list-row.focused").inner_text()
     assert focused == "Insert API call: GET /books (Bookshop API)"
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        "() => document.querySelector('.monaco-editor .view-lines').innerText.includes('raise_for_status')",
-        timeout=60_000,
-    )
+    _wait_for_editor_text(page, "raise_for_status")
     page.keyboard.press("Control+s")
     saved = folder / "app.py"
     deadline = time.monotonic() + 30
@@ -191,9 +190,7 @@ def test_code_action_inserts_the_call_in_vscode(code_server, browser, index_dir,
     assert COMMENT in text
     assert '"https://eu.bookshop.example/api/books"' in text
     assert "response.raise_for_status()" in text
-    status = page.locator(".statusbar-item", has_text="apicall")
-    status.filter(has_text=re.compile(r"apicall: \d+ ops")).first.wait_for(timeout=60_000)
-    assert "apicall: 7 ops" in " ".join(status.all_inner_texts())
+    assert "apicall: 7 ops" in _status_ready(page)
 
 
 def test_a_missing_server_is_reported_in_vscode(code_server, browser, tmp_path):
@@ -209,3 +206,75 @@ def test_a_missing_server_is_reported_in_vscode(code_server, browser, tmp_path):
     # The README link opens the README inside the extension: it works with no network.
     toast.first.get_by_role("button", name="Open README").click()
     page.locator(".tab", has_text="Preview README.md").first.wait_for(timeout=30_000)
+
+
+def test_ghost_text_and_completion_in_vscode(code_server, browser, index_dir, tmp_path):
+    folder = _workspace(
+        tmp_path / "ws",
+        {
+            "apicall.server.path": str(Path(sys.executable).parent / "apicall"),
+            "apicall.indexDir": str(index_dir),
+            "apicall.fillArguments": False,
+            "apicall.workspaceSpecs": False,
+            "apicall.inlineDebounceMs": 0,
+        },
+    )
+    (folder / "other.py").write_text(COMMENT + "\n")
+    page = _open_file(browser, code_server, folder)
+    # VS Code asks for ghost text once per edit; a request before the server has its index
+    # gets nothing, so type once the status bar says the server is ready.
+    _status_ready(page)
+    # Ghost text: Enter at the end of the comment opens the line it is offered on.
+    page.click(".monaco-editor .view-line >> nth=0")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    ghost = page.locator(".monaco-editor [class*='ghost-text']")
+    ghost.first.wait_for(timeout=60_000)
+    shown = "".join(ghost.all_inner_texts()).replace("\xa0", " ")
+    assert "requests.get(" in shown and "https://eu.bookshop.example/api/books" in shown, shown
+    page.keyboard.press("Tab")
+    _wait_for_editor_text(page, "import requests")
+    page.keyboard.press("Control+s")
+    _wait_for_text(folder / "app.py", "import requests\n")
+    text = (folder / "app.py").read_text()
+    assert text.startswith("import requests\n") and COMMENT in text, text
+    assert '"https://eu.bookshop.example/api/books"' in text, text
+
+    # Completion on the line after the comment: the candidates as items, the best first.
+    page.get_by_role("treeitem", name="other.py").first.click(timeout=60_000)
+    page.locator(".tab.active", has_text="other.py").wait_for(timeout=60_000)
+    _wait_for_editor_text(page, "list the books")
+    page.click(".monaco-editor .view-line >> nth=1")
+    page.keyboard.press("Control+Space")
+    rows = page.locator(".suggest-widget .monaco-list-row")
+    rows.first.wait_for(timeout=60_000)
+    labels = rows.all_inner_texts()
+    assert labels and labels[0].startswith("GET /books"), labels
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+s")
+    _wait_for_text(folder / "other.py", "requests.get(")
+    text = (folder / "other.py").read_text()
+    assert COMMENT in text and '"https://eu.bookshop.example/api/books"' in text, text
+
+
+def _wait_for_editor_text(page, expected: str) -> None:
+    """Wait until the editor shows `expected` (it renders spaces as no-break spaces)."""
+    page.wait_for_function(
+        "expected => (document.querySelector('.monaco-editor .view-lines')?.innerText ?? '')"
+        ".replace(/\\u00a0/g, ' ').includes(expected)",
+        arg=expected,
+        timeout=60_000,
+    )
+
+
+def _status_ready(page) -> str:
+    """Wait for the status bar to report the index; its text."""
+    status = page.locator(".statusbar-item").filter(has_text=re.compile(r"apicall: \d+ ops"))
+    status.first.wait_for(timeout=120_000)
+    return status.first.inner_text()
+
+
+def _wait_for_text(path: Path, expected: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while expected not in path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.5)

@@ -60,6 +60,9 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     synchronize: { configurationSection: "apicall" },
   };
   client = new LanguageClient("apicall", "apicall", serverOptions, clientOptions);
+  // Inline completion (the ghost text) is a proposed feature in vscode-languageclient 9: without
+  // this the client never asks the server for it.
+  client.registerProposedFeatures();
   await client.start();
   await refreshStatus();
   context.subscriptions.push({ dispose: () => void client?.stop() });
