@@ -6,20 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # chromium for the browser; ripgrep for VS Code's search; the headers code-server's native
 # modules (kerberos, keymap, secrets) build against.
-packages=(chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  if ! command -v apt-get >/dev/null || [ "$(id -u)" != 0 ]; then
-    echo "editor test tools: cannot install ${missing[*]} (no apt-get or not root); the test skips"
-    exit 0
-  fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  echo "editor test tools: installed ${missing[*]}"
-fi
+source scripts/lib/apt.sh
+APT_LABEL="editor test tools" apt_install_missing \
+  chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config || exit 0
 if [ -x editors/vscode/e2e/node_modules/.bin/code-server ]; then
   echo "editor test tools: code-server installed"
   exit 0
