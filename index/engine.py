@@ -138,13 +138,13 @@ class Engine:
         if not ranked or request.only_specs is not None:
             return ranked
         best, score = ranked[0]
-        if best.spec in request.workspace_specs or not _templated_server(best):
+        if best.spec in request.workspace_specs or not _templated_server(best.servers):
             return ranked
         key = (best.api_name, best.method, best.path)
         if sum((h.api_name, h.method, h.path) == key for h in hits) < 2:
             return ranked  # no copy was retrieved: the API is most likely not repeated
         copies = self.searcher.store.same_operation(best.api_name, best.method, best.path)
-        concrete = [row for row in copies if not _templated_server(SearchResult.from_row(row, 0))]
+        concrete = [row for row in copies if not _templated_server(row["servers"])]
         if not concrete:
             return ranked
         replacement = SearchResult.from_row(concrete[0], best.score)
@@ -363,7 +363,7 @@ def _one_per_operation(
             group,
             key=lambda pair: (
                 pair[0].spec not in workspace_specs,
-                _templated_server(pair[0]),
+                _templated_server(pair[0].servers),
                 -pair[1],
             ),
         )[0]
@@ -371,11 +371,11 @@ def _one_per_operation(
     return kept
 
 
-def _templated_server(hit: SearchResult) -> bool:
-    """The operation has no server, or one of its servers has template variables (a
-    self-hosted edition's `{protocol}://{hostname}/api/v3`)."""
+def _templated_server(servers_json: str) -> bool:
+    """The operation (its servers as stored in the index) has no server, or one with template
+    variables (a self-hosted edition's `{protocol}://{hostname}/api/v3`)."""
     try:
-        servers = json.loads(hit.servers) if hit.servers else []
+        servers = json.loads(servers_json) if servers_json else []
     except ValueError:
         return True
     urls = [s.get("url", "") for s in servers if isinstance(s, dict)]

@@ -27,20 +27,19 @@ def match_url(store: IndexStore, url: str, method: str | None = None) -> Operati
     if not words:
         return None
     hits = store.search_keyword(words, 50, SUMMARY_COLUMNS)
-    best: tuple[int, dict] | None = None
+    candidates = [path, f"{path}#{parsed.fragment}"] if parsed.fragment else [path]
+    best: tuple[int, str] | None = None
     for hit in hits:
         pattern = path_pattern(hit.row["path"])
-        candidates = [path, f"{path}#{parsed.fragment}"] if parsed.fragment else [path]
         if not any(pattern.search(p) for p in candidates):
             continue
         if method and hit.row["method"] != method:
             continue
         specificity = len(re.sub(r"\{[^}]*\}", "", hit.row["path"]))  # literal characters
-        row = store.get_operation(hit.row["id"])
-        if row is None:
-            continue
-        if parsed.hostname and parsed.hostname not in row["servers"]:
+        if parsed.hostname and parsed.hostname not in hit.row["servers"]:
             specificity -= 1000
         if best is None or specificity > best[0]:
-            best = (specificity, row)
-    return OperationRecord.from_row(best[1]) if best else None
+            best = (specificity, hit.row["id"])
+    # The search rows carry the servers; only the chosen operation needs its whole row.
+    row = store.get_operation(best[1]) if best else None
+    return OperationRecord.from_row(row) if row else None

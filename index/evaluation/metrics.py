@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
+from index.urlmatch import path_pattern
+
 THRESHOLD = 0.9
 _CURL_URL = re.compile(r"--url\s+'?\"?([^\s'\"]+)")
 _PY_HOST = re.compile(r"HTTPS?Connection\(\s*[\"']([^\"']+)[\"']")
@@ -72,11 +74,7 @@ class Operation:
 
 
 def path_matches(template: str, path: str) -> bool:
-    pattern = "".join(
-        "[^/]+" if part.startswith("{") else re.escape(part)
-        for part in re.split(r"(\{[^}]+\})", template)
-    )
-    return re.search(pattern + r"/?$", path) is not None
+    return path_pattern(template).search(path) is not None
 
 
 def hallucinated(call: str, operations: list[Operation]) -> bool:
