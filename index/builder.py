@@ -226,43 +226,45 @@ def ingest(
     validate_max_bytes: int = DEFAULT_VALIDATE_MAX_BYTES,
 ) -> IngestReport:
     """Index the given spec files; unchanged ones (same content hash) cost one read each."""
-    _check_embedder(store, embedder)
-    known = store.spec_hashes()
-    writer = _Writer(store, embedder, store.operation_spec_keys() | set(known))
-    # Largest first, so that one huge spec overlaps with the many small ones.
-    jobs = sorted(
-        (_Job(f.key, str(f.path), known.get(f.key), validate_max_bytes) for f in files),
-        key=lambda job: -_size(job.path),
-    )
-    report = IngestReport()
-    total, operations = len(jobs), 0
-    for processed in _run(jobs, workers):
-        outcome = SpecOutcome(processed.key, processed.status, processed.reason)
-        if processed.status == "parsed":
-            outcome.status = "replaced" if processed.key in known else "added"
-            outcome.operations = len(processed.rows)
-            outcome.validation_errors = processed.validation_errors
-            outcome.warnings = processed.warnings
-            operations += outcome.operations
-            writer.add(processed)
-        report.outcomes.append(outcome)
-        if progress:
-            progress(len(report.outcomes), total, operations, len(report.skipped))
-    writer.flush()
-    if any(o.status in ("added", "replaced") for o in report.outcomes):
-        store.finish_build()
-    return report
+    with store.writing():
+        _check_embedder(store, embedder)
+        known = store.spec_hashes()
+        writer = _Writer(store, embedder, store.operation_spec_keys() | set(known))
+        # Largest first, so that one huge spec overlaps with the many small ones.
+        jobs = sorted(
+            (_Job(f.key, str(f.path), known.get(f.key), validate_max_bytes) for f in files),
+            key=lambda job: -_size(job.path),
+        )
+        report = IngestReport()
+        total, operations = len(jobs), 0
+        for processed in _run(jobs, workers):
+            outcome = SpecOutcome(processed.key, processed.status, processed.reason)
+            if processed.status == "parsed":
+                outcome.status = "replaced" if processed.key in known else "added"
+                outcome.operations = len(processed.rows)
+                outcome.validation_errors = processed.validation_errors
+                outcome.warnings = processed.warnings
+                operations += outcome.operations
+                writer.add(processed)
+            report.outcomes.append(outcome)
+            if progress:
+                progress(len(report.outcomes), total, operations, len(report.skipped))
+        writer.flush()
+        if any(o.status in ("added", "replaced") for o in report.outcomes):
+            store.finish_build()
+        return report
 
 
 def remove_spec(store: IndexStore, spec: str) -> str | None:
     """Delete a spec's rows by key or by path; the key removed, or None if it was not indexed."""
-    keys = set(store.spec_hashes())
-    candidates = [spec, str(Path(spec).expanduser().resolve())]
-    for key in candidates:
-        if key in keys:
-            store.delete_spec(key)
-            store.finish_build()
-            return key
+    with store.writing():
+        keys = set(store.spec_hashes())
+        candidates = [spec, str(Path(spec).expanduser().resolve())]
+        for key in candidates:
+            if key in keys:
+                store.delete_spec(key)
+                store.finish_build()
+                return key
     return None
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
+import re
 from typing import Any
 
 import yaml
@@ -35,11 +37,16 @@ def parse_spec_bytes(data: bytes, name: str, max_bytes: int = MAX_SPEC_BYTES) ->
     doc: Any
     if stripped[0] in "{[":
         try:
-            doc = json.loads(text)
+            doc = json.loads(text, parse_constant=str)  # NaN, Infinity: kept as text
+            if _LONE_SURROGATE_ESCAPE.search(text):
+                doc = _without_surrogates(doc)
         except json.JSONDecodeError as exc:
             raise SpecLoadError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        except RecursionError:
+            raise SpecLoadError(f"{name}: JSON nested too deeply") from None
     else:
         try:
+            _refuse_deep_yaml(text, name)
             doc = yaml.load(text, Loader=_YamlLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
@@ -58,6 +65,38 @@ def parse_spec_bytes(data: bytes, name: str, max_bytes: int = MAX_SPEC_BYTES) ->
     return doc
 
 
+MAX_NESTING = 200
+# "\ud800" in JSON text: a surrogate escape, which may stand alone (no character at all).
+_LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(node: Any) -> Any:
+    """Lone surrogates as U+FFFD: they cannot be written as UTF-8, so no file or request can
+    carry them."""
+    if isinstance(node, str):
+        return _SURROGATE.sub("\ufffd", node)
+    if isinstance(node, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_without_surrogates(v) for v in node]
+    return node
+
+
+def _refuse_deep_yaml(text: str, name: str) -> None:
+    """Refuse YAML nested deeper than MAX_NESTING before building it: PyYAML composes nodes
+    recursively and a document nested ~100,000 levels overflows the C stack (SIGSEGV), which no
+    exception handler catches. The event stream is produced without recursion."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_YamlLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise SpecLoadError(f"{name}: YAML nested deeper than {MAX_NESTING} levels")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+
+
 def _normalise_yaml(doc: Any, name: str) -> Any:
     """Copy a YAML tree into JSON types, counting nodes so that alias bombs are refused.
 
@@ -71,8 +110,8 @@ def _normalise_yaml(doc: Any, name: str) -> Any:
             raise SpecLoadError(
                 f"{name}: YAML expands to more than {MAX_YAML_NODES:,} nodes (alias bomb?)"
             )
-        if depth > 200:
-            raise SpecLoadError(f"{name}: YAML nested deeper than 200 levels")
+        if depth > MAX_NESTING:
+            raise SpecLoadError(f"{name}: YAML nested deeper than {MAX_NESTING} levels")
         if isinstance(node, dict):
             return {str(k): walk(v, depth + 1) for k, v in node.items()}
         if isinstance(node, list):
@@ -81,6 +120,8 @@ def _normalise_yaml(doc: Any, name: str) -> Any:
             return node.isoformat()
         if isinstance(node, bytes):
             return node.decode("utf-8", "replace")
+        if isinstance(node, float) and not math.isfinite(node):
+            return str(node)  # .inf, .nan: no language writes them as a JSON value
         return node
 
     return walk(doc, 0)

@@ -25,7 +25,7 @@ def open_for_write(index_dir: Path, kind: str | None = None) -> tuple[IndexStore
 
 
 def open_for_search(index_dir: Path) -> Searcher:
-    store = IndexStore(index_dir)
+    store = IndexStore(index_dir, create=False)
     meta = store.read_meta()
     if meta is None or store.count_operations() == 0:
         raise IndexError_(

@@ -440,7 +440,10 @@ def _security_schemes(
 
 def _provider_from_servers(servers: list[dict[str, Any]]) -> str:
     for server in servers:
-        host = urlparse(server["url"]).hostname
+        try:
+            host = urlparse(server["url"]).hostname
+        except ValueError:  # "https://[not-an-address]/"
+            continue
         if host:
             return host
     return ""

@@ -80,6 +80,8 @@ class Searcher:
         self.embedder = embedder
 
     def search(self, query: str, k: int = 10, mode: SearchMode = "hybrid") -> list[SearchResult]:
+        # A pasted log or a whole file as the "comment": its head is what asks for something.
+        query = query[:MAX_QUERY_CHARS]
         if mode == "vector":
             results = [SearchResult.from_row(h.row, h.score) for h in self._vector(query, k)]
             for result in results:
@@ -96,6 +98,9 @@ class Searcher:
 
     def _keyword(self, query: str, k: int) -> list[SearchHit]:
         return self.store.search_keyword(keyword_query(query), k, SUMMARY_COLUMNS)
+
+
+MAX_QUERY_CHARS = 1000
 
 
 def keyword_query(text: str) -> str:

@@ -7,22 +7,28 @@ simply ingested again on the next run (its partial rows are deleted first).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import sys
 import threading
 import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
+from filelock import FileLock, Timeout
 
 from index.errors import IndexError_
 
 OPERATIONS = "operations"
 SPECS = "specs"
 META_FILE = "apicall-index.json"
+WRITER_LOCK_FILE = ".writer.lock"
 FORMAT_VERSION = 1
 FTS_COLUMN = "search_text"
 VECTOR_INDEX_MIN_ROWS = 20_000
@@ -107,17 +113,61 @@ def sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reads(method: F) -> F:
+    @functools.wraps(method)
+    def wrapper(self: IndexStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except IndexError_:
+            raise
+        except (OSError, RuntimeError, ValueError) as exc:
+            first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else repr(exc)
+            raise IndexError_(
+                f"index at {self.directory} is damaged ({first}): rebuild it with "
+                "`apicall index add` / `apicall catalog add` into a new directory"
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
 class IndexStore:
     """One index directory. Safe to share between threads for reads; writes are serialised."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, *, create: bool = True):
         import lancedb
 
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        if self.directory.exists() and not self.directory.is_dir():
+            raise IndexError_(f"{self.directory} is a file, not an index directory")
+        if create:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        elif not self.directory.is_dir():
+            raise IndexError_(
+                f"no index at {self.directory}: build one with `apicall index add PATH` "
+                "or `apicall catalog add`"
+            )
         self._db = lancedb.connect(str(self.directory))
         self._write_lock = threading.Lock()
         self._tables: dict[str, Any] = {}
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Exclusive write access across processes: two `index add` at once would both see a
+        spec as new and store it twice (or fail on a commit conflict)."""
+        lock = FileLock(str(self.directory / WRITER_LOCK_FILE))
+        try:
+            lock.acquire(timeout=1)
+        except Timeout:
+            print(f"apicall: waiting for another writer of {self.directory} ...", file=sys.stderr)
+            lock.acquire()
+        self._tables.clear()  # reopened at their latest version: another process may have written
+        try:
+            yield
+        finally:
+            lock.release()
 
     # -- metadata -------------------------------------------------------------------------
     def read_meta(self) -> IndexMeta | None:
@@ -259,6 +309,8 @@ class IndexStore:
                 specs.optimize()
 
     # -- reads ----------------------------------------------------------------------------
+    # Each read turns a storage failure (a truncated or deleted data file) into one line.
+    @_reads
     def spec_hashes(self) -> dict[str, str]:
         table = self.table(SPECS)
         if table is None:
@@ -266,12 +318,14 @@ class IndexStore:
         data = table.to_arrow().select(["spec_key", "spec_hash"]).to_pydict()
         return dict(zip(data["spec_key"], data["spec_hash"], strict=True))
 
+    @_reads
     def operation_spec_keys(self) -> set[str]:
         table = self.table(OPERATIONS)
         if table is None:
             return set()
         return set(table.to_arrow().column("spec_key").unique().to_pylist())
 
+    @_reads
     def specs(self) -> list[dict[str, Any]]:
         table = self.table(SPECS)
         if table is None:
@@ -279,6 +333,7 @@ class IndexStore:
         rows: list[dict[str, Any]] = table.to_arrow().to_pylist()
         return sorted(rows, key=lambda r: r["spec_key"])
 
+    @_reads
     def count_operations(self) -> int:
         table = self.table(OPERATIONS)
         return 0 if table is None else int(table.count_rows())
@@ -286,6 +341,7 @@ class IndexStore:
     def size_on_disk(self) -> int:
         return sum(f.stat().st_size for f in self.directory.rglob("*") if f.is_file())
 
+    @_reads
     def get_operation(self, operation_id: str) -> dict[str, Any] | None:
         table = self.table(OPERATIONS)
         if table is None:
@@ -293,6 +349,7 @@ class IndexStore:
         rows = table.search().where(f"id = {sql_string(operation_id)}").limit(1).to_list()
         return rows[0] if rows else None
 
+    @_reads
     def operations_of_spec(self, spec_key: str) -> list[dict[str, Any]]:
         table = self.table(OPERATIONS)
         if table is None:
@@ -301,6 +358,7 @@ class IndexStore:
         rows: list[dict[str, Any]] = table.search().where(where).limit(1_000_000).to_list()
         return rows
 
+    @_reads
     def same_operation(self, api_name: str, method: str, path: str) -> list[dict[str, Any]]:
         """The operation `method path` in every indexed spec titled `api_name`."""
         table = self.table(OPERATIONS)
@@ -315,6 +373,7 @@ class IndexStore:
         )
         return rows
 
+    @_reads
     def search_vector(self, vector: np.ndarray, k: int, columns: list[str]) -> list[SearchHit]:
         table = self.table(OPERATIONS)
         if table is None:
@@ -328,6 +387,7 @@ class IndexStore:
         )
         return [SearchHit(row, 1.0 - float(row.pop("_distance"))) for row in rows]
 
+    @_reads
     def search_keyword(self, text: str, k: int, columns: list[str]) -> list[SearchHit]:
         table = self.table(OPERATIONS)
         if table is None or not text.strip():

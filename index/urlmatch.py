@@ -18,9 +18,13 @@ def path_pattern(template: str) -> re.Pattern[str]:
 
 def match_url(store: IndexStore, url: str, method: str | None = None) -> OperationRecord | None:
     """The indexed operation whose path template matches the URL's path (host when known)."""
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+        hostname = parsed.hostname or ""
+    except ValueError:  # "https://[not-an-address]": no operation's URL
+        return None
     path = parsed.path or url
-    host_words = [w for w in (parsed.hostname or "").split(".") if w not in ("www", "api", "com")]
+    host_words = [w for w in hostname.split(".") if w not in ("www", "api", "com")]
     segments = [p for p in path.split("/") if p and not p.isdigit()]
     segments += [p for p in re.split(r"[=&.#]", parsed.fragment) if p]
     words = keyword_query(" ".join([*host_words, *segments]))
@@ -36,7 +40,7 @@ def match_url(store: IndexStore, url: str, method: str | None = None) -> Operati
         if method and hit.row["method"] != method:
             continue
         specificity = len(re.sub(r"\{[^}]*\}", "", hit.row["path"]))  # literal characters
-        if parsed.hostname and parsed.hostname not in hit.row["servers"]:
+        if hostname and hostname not in hit.row["servers"]:
             specificity -= 1000
         if best is None or specificity > best[0]:
             best = (specificity, hit.row["id"])

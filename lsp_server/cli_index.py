@@ -12,6 +12,7 @@ from index.catalog import fetch_tarball_with_npm, unpacked_catalog
 from index.open import open_for_search, open_for_write
 from index.settings import data_dir, resolve_index_dir
 from index.store import IndexStore
+from lsp_server.cli_args import result_count
 from lsp_server.progress import ProgressBar
 
 
@@ -140,7 +141,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def _store_only(args: argparse.Namespace) -> tuple[IndexStore, Path]:
     index_dir = resolve_index_dir(args.index)
-    return IndexStore(index_dir), index_dir
+    return IndexStore(index_dir, create=False), index_dir
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -176,7 +177,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
     search = sub.add_parser("search", parents=[common], help="search indexed operations")
     search.add_argument("query")
-    search.add_argument("--k", type=int, default=10)
+    search.add_argument("--k", type=result_count, default=10)
     search.add_argument("--mode", choices=["hybrid", "vector", "keyword"], default="hybrid")
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=cmd_search)

@@ -9,6 +9,7 @@ from index.errors import ApicallError
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from lsp_server.config import ServerConfig
     from lsp_server.server import create_server
 
     logging.basicConfig(
@@ -16,7 +17,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     server = create_server()
     if args.index:
-        server.config.index_dir = args.index
+        server.defaults = ServerConfig(index_dir=args.index)
+        server.config = ServerConfig(index_dir=args.index)
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         if not port.isdigit():

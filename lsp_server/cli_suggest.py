@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from index.engine import Engine, Suggestion, SuggestRequest
 from index.errors import ApicallError
 from index.open import open_for_search
 from index.settings import resolve_index_dir
+from lsp_server.cli_args import result_count
 from model_runtime.config import ModelConfig
 from model_runtime.runtime import ModelRuntime
 
@@ -59,29 +61,46 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace, needs_model: bool) -> int:
     path = Path(args.batch)
     try:
-        lines = path.read_text().splitlines()
+        lines = path.read_bytes().decode("utf-8-sig").splitlines()
     except OSError as exc:
         raise ApicallError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ApicallError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     engine = _engine(args, needs_model)
     try:
         for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                if not isinstance(item, dict) or not item.get("instruction"):
-                    raise ValueError("each line needs an object with an 'instruction'")
-                request = _request(args, item["instruction"], item.get("lang"), item.get("target"))
-                result: dict[str, Any] = engine.suggest(request).to_json()
-            except (ValueError, ApicallError) as exc:
-                result = {"instruction": None, "error": f"line {number}: {exc}"}
-            if isinstance(item, dict) and "id" in item:
-                result = {"id": item["id"], **result}
-            print(json.dumps(result, ensure_ascii=False), flush=True)
+            if line.strip():
+                print(json.dumps(_batch_line(args, engine, number, line), ensure_ascii=False))
+                sys.stdout.flush()
     finally:
         if engine.runtime is not None:
             engine.runtime.close()
     return 0
+
+
+def _batch_line(args: argparse.Namespace, engine: Engine, number: int, line: str) -> dict[str, Any]:
+    """One answer per line: the suggestion, or an error object under that line's own id."""
+    item: Any = None
+    try:
+        item = json.loads(line)
+        if not isinstance(item, dict):
+            raise ValueError("each line needs a JSON object with an 'instruction'")
+        instruction, lang, target = (item.get(key) for key in ("instruction", "lang", "target"))
+        if not isinstance(instruction, str) or not instruction.strip():
+            raise ValueError("'instruction' must be a non-empty string")
+        for key, value in (("lang", lang), ("target", target)):
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"'{key}' must be a string")
+        result: dict[str, Any] = engine.suggest(_request(args, instruction, lang, target)).to_json()
+    except json.JSONDecodeError as exc:
+        result = {"instruction": None, "error": f"line {number}: invalid JSON ({exc.msg})"}
+    except (ValueError, ApicallError) as exc:
+        result = {"instruction": None, "error": f"line {number}: {exc}"}
+    except Exception as exc:  # one broken line must not lose the rest of the batch
+        result = {"instruction": None, "error": f"line {number}: internal error: {exc!r}"}
+    if isinstance(item, dict) and "id" in item:
+        result = {"id": item["id"], **result}
+    return result
 
 
 def _print(suggestion: Suggestion, as_json: bool) -> None:
@@ -107,7 +126,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     choice = suggest.add_mutually_exclusive_group()
     choice.add_argument("--lang", help="an LSP language id (picks its idiomatic target)")
     choice.add_argument("--target", help="a target name (see `apicall targets`)")
-    suggest.add_argument("--k", type=int, default=3, help="alternatives to return")
+    suggest.add_argument("--k", type=result_count, default=3, help="alternatives to return")
     suggest.add_argument("--no-fill", action="store_true", help="leave arguments as placeholders")
     suggest.add_argument("--mode", choices=["render", "generate"], default="render")
     suggest.add_argument(

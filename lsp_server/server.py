@@ -33,6 +33,8 @@ class ApicallServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("apicall", VERSION)
+        # What the command line set (`serve --index`): the base that client settings override.
+        self.defaults = ServerConfig()
         self.config = ServerConfig()
         self.engine: Engine | None = None
         self.runtime: ModelRuntime | None = None

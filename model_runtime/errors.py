@@ -13,3 +13,7 @@ class Cancelled(ApicallError):
 
 class TimeBudgetExceeded(ApicallError):
     """Generation ran past the request's time budget."""
+
+
+class PromptTooLong(ApicallError):
+    """The prompt and the answer would not fit in the model's context window."""

@@ -174,9 +174,22 @@ def fill_arguments(
                 continue
             result.arguments[name] = value
             result.sources[name] = "model"
-    jsonschema.validate(result.arguments, fill_schema(fields))
+    _drop_invalid(result, fields)
     result.latency_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def _drop_invalid(result: FillResult, fields: list[Field]) -> None:
+    """A value that breaks its field's schema (too long, outside the enum) is not filled: the
+    placeholder stays, and the reason is kept, instead of the whole suggestion failing."""
+    schema = fill_schema(fields)
+    for name in list(result.arguments):
+        try:
+            jsonschema.validate({name: result.arguments[name]}, {**schema, "required": []})
+        except jsonschema.ValidationError as exc:
+            del result.arguments[name]
+            result.sources.pop(name, None)
+            result.rejected[name] = f"does not fit the schema: {exc.message}"
 
 
 def to_render_arguments(record: OperationRecord, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -272,7 +285,7 @@ def read_comment_values(fields: list[Field], instruction: str) -> dict[str, Any]
         names = [re.escape(f.name), *_PHRASES.get(f.name.lower(), [])]
         pattern = re.compile(
             rf"(?<![\w-])(?:{'|'.join(names)})(?![\w-])\s*(?:=|:|\bis\b|\bof\b)?\s*"
-            r"""(?:["'`]([^"'`]+)["'`]|([\w@.+\-/]+))""",
+            r"""(?:(?<!\w)["'`]([^"'`]+)["'`](?!\w)|([\w@.+\-/]+))""",
             re.IGNORECASE,
         )
         match = pattern.search(instruction)

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from model_runtime.errors import PromptTooLong
 from model_runtime.runtime import RequestControl
 
 
@@ -47,6 +48,7 @@ def complete(
     from llama_cpp import StoppingCriteriaList
 
     prompt_tokens = len(llm.tokenize(prompt.encode("utf-8"), special=True))
+    _check_fits(llm, prompt_tokens, max_tokens)
     started = time.perf_counter()
     first_token_at: float | None = None
     pieces: list[str] = []
@@ -87,6 +89,14 @@ def complete(
     )
 
 
+def _check_fits(llm: Any, prompt_tokens: int, answer_tokens: int) -> None:
+    if prompt_tokens + answer_tokens > llm.n_ctx():
+        raise PromptTooLong(
+            f"prompt of {prompt_tokens} tokens leaves no room for a {answer_tokens}-token answer "
+            f"in the model's {llm.n_ctx()}-token context"
+        )
+
+
 def next_token_distribution(
     llm: Any, prompt: str, candidates: list[str], control: RequestControl
 ) -> list[float]:
@@ -94,6 +104,7 @@ def next_token_distribution(
     the candidates), from one prefill that reuses the cached prefix of the previous prompt."""
     control.raise_if_stopped()
     tokens = llm.tokenize(prompt.encode("utf-8"), special=True)
+    _check_fits(llm, len(tokens), 1)
     common = llm.longest_token_prefix(llm._input_ids.tolist(), tokens) if llm.n_tokens else 0
     common = min(common, len(tokens) - 1)
     llm.n_tokens = common

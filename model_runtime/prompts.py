@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# What of a comment reaches the model: the head of a very long comment states the request, and
+# the whole of it could overflow the context window (2,048 tokens for the bundled model).
+MODEL_COMMENT_CHARS = 600
+
+
+def clip_comment(text: str, limit: int = MODEL_COMMENT_CHARS) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit].rstrip() + " ..."
+
 
 @dataclass(frozen=True)
 class Example:
@@ -38,7 +47,7 @@ def paper_prompt(
                 example.output.strip(),
             ]
         lines += ["", "Your actual task:"]
-    lines += ["", "**instruction**", instruction.strip(), "**output**", ""]
+    lines += ["", "**instruction**", clip_comment(instruction), "**output**", ""]
     return "\n".join(lines)
 
 
@@ -54,7 +63,7 @@ FILL_SYSTEM = (
 def fill_messages(
     instruction: str, operation: str, parameters: str, context: str = ""
 ) -> list[dict[str, str]]:
-    user = f"Operation: {operation}\nParameters: {parameters}\nComment: {instruction.strip()}"
+    user = f"Operation: {operation}\nParameters: {parameters}\nComment: {clip_comment(instruction)}"
     if context.strip():
         user += f"\nNearby code:\n{context.strip()[:600]}"
     return [{"role": "system", "content": FILL_SYSTEM}, {"role": "user", "content": user}]
@@ -66,7 +75,7 @@ CHOICE_SYSTEM = "You pick the API operation that a developer's comment asks for.
 def choice_messages(instruction: str, candidates: list[str]) -> list[dict[str, str]]:
     listed = "\n".join(f"{i}. {c}" for i, c in enumerate(candidates, start=1))
     user = (
-        f"Comment: {instruction.strip()}\n\nOperations:\n{listed}\n\n"
+        f"Comment: {clip_comment(instruction)}\n\nOperations:\n{listed}\n\n"
         "Answer with the number of the operation only."
     )
     return [{"role": "system", "content": CHOICE_SYSTEM}, {"role": "user", "content": user}]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.render.jsvalues import UNDEFINED, js_number, js_object_items, js_string, util_format
+from index.render.strings import JAVASCRIPT_SINGLE, PYTHON, SWIFT, StringSyntax
 
 
 class CodeBuilder:
@@ -67,9 +68,7 @@ def stringify_object(value: Any, indent: str = "  ", inline_limit: int = 80, pad
             for key, element in items
         ]
         return _lay_out("{", "}", members, indent, inline_limit, pad)
-    text = js_string(value).replace("\n", "\\n").replace("\r", "\\r")
-    text = re.sub(r"\\?'", lambda _: "\\'", text)
-    return f"'{text}'"
+    return JAVASCRIPT_SINGLE.literal(js_string(value))
 
 
 def _lay_out(open_: str, close: str, members: list[str], indent: str, limit: int, pad: str) -> str:
@@ -87,12 +86,15 @@ class _LiteralStyle:
     null: str
     dict_open: str
     dict_close: str
+    string: StringSyntax
 
 
 # httpsnippet's two literalRepresentation helpers differ only in these spellings. Null is
-# NSNull() in Swift where httpsnippet prints nothing, which does not parse.
-_PYTHON = _LiteralStyle("True", "False", "None", "{", "}")
-_SWIFT = _LiteralStyle("true", "false", "NSNull()", "[", "]")
+# NSNull() in Swift where httpsnippet prints nothing, which does not parse. httpsnippet escapes
+# only the quotes of strings (and not those of keys), so a value with a backslash, a line break
+# or `\(` gave code that does not parse or that runs; the string writers escape all of it.
+_PYTHON = _LiteralStyle("True", "False", "None", "{", "}", PYTHON)
+_SWIFT = _LiteralStyle("true", "false", "NSNull()", "[", "]", SWIFT)
 
 
 def literal_python(value: Any, indent: str, level: int | None = None, pretty: bool = True) -> str:
@@ -123,25 +125,13 @@ def _literal(value: Any, style: _LiteralStyle, indent: str, level: int | None, p
         return _concat("[", "]", reprs, nested_pretty, indent, level)
     if isinstance(value, dict):
         pairs = [
-            f'"{k}": {_literal(v, style, indent, level, pretty)}' for k, v in js_object_items(value)
+            f"{style.string.literal(k)}: {_literal(v, style, indent, level, pretty)}"
+            for k, v in js_object_items(value)
         ]
         return _concat(
             style.dict_open, style.dict_close, pairs, pretty and len(pairs) > 1, indent, level
         )
-    return _double_quoted(js_string(value))
-
-
-def _double_quoted(text: str) -> str:
-    """A double-quoted Python or Swift literal. httpsnippet escapes only the quotes, so a value
-    with a backslash or a line break gave code that does not parse; this escapes those too."""
-    escaped = (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-    )
-    return f'"{escaped}"'
+    return style.string.literal(js_string(value))
 
 
 def _concat(

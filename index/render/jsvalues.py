@@ -13,6 +13,8 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from index.render.strings import escape_invisible
+
 
 class _Undefined:
     _instance: _Undefined | None = None
@@ -94,8 +96,11 @@ def json_stringify(value: Any, indent: str | None = None) -> str | None:
     if value is UNDEFINED:
         return None
     if indent is None and _json_compatible(value):
-        return _compact(value)
-    return _stringify(value, indent, "")
+        text = _compact(value)
+    else:
+        text = _stringify(value, indent, "")
+    # The text also stands in code as a literal: invisible characters as \u escapes.
+    return escape_invisible(text)
 
 
 _compact: Any = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

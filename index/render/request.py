@@ -155,7 +155,10 @@ def _is_absolute_uri(url: str) -> bool:
     """What the HAR validator accepts as format "uri": a scheme, and no characters it rejects."""
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url):
         return False
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+    except ValueError:  # "https://[not-an-address]"
+        return False
     return bool(parsed.scheme) and "{" not in parsed.scheme
 
 

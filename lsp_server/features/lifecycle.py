@@ -16,7 +16,7 @@ from lsp_server.server import ApicallServer
 def register(server: ApicallServer) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(ls: ApicallServer, params: types.InitializeParams) -> None:
-        config, errors = parse_config(params.initialization_options)
+        config, errors = parse_config(params.initialization_options, base=ls.defaults)
         ls.config = config
         if errors:
             ls.show(

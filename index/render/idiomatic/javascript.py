@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 from index.render.idiomatic.literals import js_literal
 from index.render.idiomatic.model import IdiomaticRequest, Snippet, without_content_type
+from index.render.strings import json_text
 
 
 def javascript_axios(req: IdiomaticRequest) -> Snippet:
-    headers = [f"    {json.dumps(n)}: {json.dumps(v, ensure_ascii=False)}," for n, v in req.headers]
+    headers = [f"    {json_text(n)}: {json_text(v)}," for n, v in req.headers]
     cred = req.credential
     lines = [
         "const response = await axios.request({",
-        f"  method: {json.dumps(req.method)},",
-        f"  url: {json.dumps(req.url, ensure_ascii=False)},",
+        f"  method: {json_text(req.method)},",
+        f"  url: {json_text(req.url)},",
     ]
     if req.query:
         lines.append(f"  params: {js_literal(dict(req.query), level=1)},")
@@ -27,7 +26,7 @@ def javascript_axios(req: IdiomaticRequest) -> Snippet:
         elif cred.kind == "bearer":
             headers.insert(0, f'    "Authorization": `Bearer ${{process.env.{cred.env_var}}}`,')
         else:
-            headers.insert(0, f"    {json.dumps(cred.header)}: process.env.{cred.env_var},")
+            headers.insert(0, f"    {json_text(cred.header)}: process.env.{cred.env_var},")
     if headers:
         lines += ["  headers: {", *headers, "  },"]
     if req.body_mime == "application/json":
@@ -42,9 +41,7 @@ def javascript_fetch(req: IdiomaticRequest) -> Snippet:
     plain_headers = (
         without_content_type(req.headers) if req.body_mime == "multipart/form-data" else req.headers
     )
-    headers = [
-        f"    {json.dumps(n)}: {json.dumps(v, ensure_ascii=False)}," for n, v in plain_headers
-    ]
+    headers = [f"    {json_text(n)}: {json_text(v)}," for n, v in plain_headers]
     cred = req.credential
     if cred is not None:
         if cred.kind == "basic":
@@ -56,15 +53,15 @@ def javascript_fetch(req: IdiomaticRequest) -> Snippet:
             value = f"`Bearer ${{process.env.{cred.env_var}}}`"
         else:
             value = f"process.env.{cred.env_var}"
-        headers.insert(0, f"    {json.dumps(cred.header)}: {value},")
-    url = json.dumps(req.url, ensure_ascii=False)
+        headers.insert(0, f"    {json_text(cred.header)}: {value},")
+    url = json_text(req.url)
     if req.query:
         params = js_literal(dict(req.query), level=0)
         lines = [f'const url = {url} + "?" + new URLSearchParams({params});']
     else:
         lines = [f"const url = {url};"]
     lines.append("const response = await fetch(url, {")
-    lines.append(f"  method: {json.dumps(req.method)},")
+    lines.append(f"  method: {json_text(req.method)},")
     if headers:
         lines += ["  headers: {", *headers, "  },"]
     if req.body_mime == "application/json":
@@ -72,7 +69,7 @@ def javascript_fetch(req: IdiomaticRequest) -> Snippet:
     elif req.body_mime == "multipart/form-data":
         lines.insert(0, "const form = new FormData();")
         for offset, (name, value) in enumerate(req.form_fields, start=1):
-            lines.insert(offset, f"form.append({json.dumps(name)}, {json.dumps(value)});")
+            lines.insert(offset, f"form.append({json_text(name)}, {json_text(value)});")
         lines.append("  body: form,")
     elif req.form_fields:
         lines.append(f"  body: new URLSearchParams({js_literal(dict(req.form_fields), level=1)}),")

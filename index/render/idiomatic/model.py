@@ -77,7 +77,10 @@ def env_var_prefix(record: OperationRecord) -> str:
     meaningful = [p for p in labels if p not in generic and not p.isdigit()]
     base = meaningful[-1] if "." in source and meaningful else record.api_name
     name = re.sub(r"[^A-Za-z0-9]+", "_", base).strip("_").upper()
-    return name or "API"
+    if not name:
+        return "API"
+    # Every target names the variable in code (process.env.X, ${X}): it must be an identifier.
+    return f"API_{name}" if name[0].isdigit() else name
 
 
 def credential_for(record: OperationRecord, auth: AuthPlaceholder | None) -> Credential | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.render.idiomatic.literals import c_lang_string, c_string, swift_string
+from index.render.idiomatic.literals import c_string, csharp_string, rust_string, swift_string
 from index.render.idiomatic.model import IdiomaticRequest, Snippet
 
 
@@ -25,23 +25,20 @@ def c_libcurl_env(req: IdiomaticRequest) -> Snippet:
             lines += [
                 f'    const char *credential = getenv("{cred.env_var}");',
                 "    char auth_header[1024];",
-                f"    snprintf(auth_header, sizeof auth_header, {c_lang_string(prefix + '%s')}, "
-                'credential ? credential : "");',
+                # The spec's header name is an argument, never part of the format string.
+                '    snprintf(auth_header, sizeof auth_header, "%s%s", '
+                f'{c_string(prefix)}, credential ? credential : "");',
                 "    headers = curl_slist_append(headers, auth_header);",
             ]
     for name, value in req.headers:
-        lines.append(
-            f"    headers = curl_slist_append(headers, {c_lang_string(f'{name}: {value}')});"
-        )
+        lines.append(f"    headers = curl_slist_append(headers, {c_string(f'{name}: {value}')});")
     lines += [
-        f"    curl_easy_setopt(curl, CURLOPT_URL, {c_lang_string(req.url_with_query)});",
-        f"    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, {c_lang_string(req.method)});",
+        f"    curl_easy_setopt(curl, CURLOPT_URL, {c_string(req.url_with_query)});",
+        f"    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, {c_string(req.method)});",
         "    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);",
     ]
     if req.body_text is not None:
-        lines.append(
-            f"    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, {c_lang_string(req.body_text)});"
-        )
+        lines.append(f"    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, {c_string(req.body_text)});")
     lines += [
         "    CURLcode result = curl_easy_perform(curl);",
         "    if (result != CURLE_OK) {",
@@ -58,8 +55,8 @@ def csharp_http_client(req: IdiomaticRequest) -> Snippet:
     imports = ["using System;", "using System.Net.Http;"]
     lines = [
         "using var client = new HttpClient();",
-        f"using var request = new HttpRequestMessage(new HttpMethod({c_string(req.method)}), "
-        f"{c_string(req.url_with_query)});",
+        f"using var request = new HttpRequestMessage(new HttpMethod({csharp_string(req.method)}), "
+        f"{csharp_string(req.url_with_query)});",
     ]
     cred = req.credential
     if cred is not None:
@@ -78,7 +75,7 @@ def csharp_http_client(req: IdiomaticRequest) -> Snippet:
             )
         else:
             lines.append(
-                f"request.Headers.TryAddWithoutValidation({c_string(cred.header)}, "
+                f"request.Headers.TryAddWithoutValidation({csharp_string(cred.header)}, "
                 f'Environment.GetEnvironmentVariable("{cred.env_var}"));'
             )
     content_type = None
@@ -87,14 +84,14 @@ def csharp_http_client(req: IdiomaticRequest) -> Snippet:
             content_type = value
             continue
         lines.append(
-            f"request.Headers.TryAddWithoutValidation({c_string(name)}, {c_string(value)});"
+            f"request.Headers.TryAddWithoutValidation({csharp_string(name)}, {csharp_string(value)});"
         )
     if req.body_text is not None:
-        lines.append(f"request.Content = new StringContent({c_string(req.body_text)});")
+        lines.append(f"request.Content = new StringContent({csharp_string(req.body_text)});")
         if content_type:
             lines.append(
                 "request.Content.Headers.ContentType = "
-                f"System.Net.Http.Headers.MediaTypeHeaderValue.Parse({c_string(content_type)});"
+                f"System.Net.Http.Headers.MediaTypeHeaderValue.Parse({csharp_string(content_type)});"
             )
     lines += [
         "using var response = await client.SendAsync(request);",
@@ -107,8 +104,8 @@ def rust_reqwest(req: IdiomaticRequest) -> Snippet:
     lines = [
         "let client = reqwest::blocking::Client::new();",
         "let response = client",
-        f"    .request(reqwest::Method::from_bytes(b{c_string(req.method)})?, "
-        f"{c_string(req.url_with_query)})",
+        f"    .request(reqwest::Method::from_bytes(b{rust_string(req.method)})?, "
+        f"{rust_string(req.url_with_query)})",
     ]
     cred = req.credential
     if cred is not None:
@@ -120,11 +117,13 @@ def rust_reqwest(req: IdiomaticRequest) -> Snippet:
         elif cred.kind == "bearer":
             lines.append(f'    .bearer_auth(std::env::var("{cred.env_var}")?)')
         else:
-            lines.append(f'    .header({c_string(cred.header)}, std::env::var("{cred.env_var}")?)')
+            lines.append(
+                f'    .header({rust_string(cred.header)}, std::env::var("{cred.env_var}")?)'
+            )
     for name, value in req.headers:
-        lines.append(f"    .header({c_string(name)}, {c_string(value)})")
+        lines.append(f"    .header({rust_string(name)}, {rust_string(value)})")
     if req.body_text is not None:
-        lines.append(f"    .body({c_string(req.body_text)})")
+        lines.append(f"    .body({rust_string(req.body_text)})")
     lines += ["    .send()?;", 'println!("{} {}", response.status(), response.text()?);']
     return Snippet([], "\n".join(lines))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from index.render.idiomatic.literals import python_literal
 from index.render.idiomatic.model import IdiomaticRequest, Snippet, without_content_type
+from index.render.strings import json_text
 
 _SHORTCUTS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
@@ -60,6 +61,4 @@ def _python_client(req: IdiomaticRequest, module: str) -> Snippet:
 
 
 def _q(text: str) -> str:
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
+    return json_text(text)

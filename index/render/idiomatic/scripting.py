@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from index.render.idiomatic.literals import php_string, ruby_string, shell_single_quoted
+from index.render.idiomatic.literals import php_string, ruby_string
 from index.render.idiomatic.model import IdiomaticRequest, Snippet
+from index.render.strings import shell_word
 
 
 def ruby_net_http(req: IdiomaticRequest) -> Snippet:
@@ -81,7 +82,7 @@ def php_curl_env(req: IdiomaticRequest) -> Snippet:
 
 
 def shell_curl_env(req: IdiomaticRequest) -> Snippet:
-    parts = [f"curl --request {req.method}", f"--url {shell_single_quoted(req.url_with_query)}"]
+    parts = [f"curl --request {req.method}", f"--url {shell_word(req.url_with_query)}"]
     cred = req.credential
     if cred is not None:
         if cred.kind == "basic":
@@ -89,14 +90,14 @@ def shell_curl_env(req: IdiomaticRequest) -> Snippet:
         elif cred.kind == "bearer":
             parts.append(f'--header "Authorization: Bearer ${{{cred.env_var}}}"')
         else:
-            parts.append(f'--header "{cred.header}: ${{{cred.env_var}}}"')
+            parts.append(f'--header {shell_word(cred.header + ": ")}"${{{cred.env_var}}}"')
     multipart = req.body_mime == "multipart/form-data"
     for name, value in req.headers:
         if multipart and name == "Content-Type":
             continue
-        parts.append(f"--header {shell_single_quoted(f'{name}: {value}')}")
+        parts.append(f"--header {shell_word(f'{name}: {value}')}")
     if multipart:
-        parts += [f"--form {shell_single_quoted(f'{n}={v}')}" for n, v in req.form_fields]
+        parts += [f"--form {shell_word(f'{n}={v}')}" for n, v in req.form_fields]
     elif req.body_text is not None:
-        parts.append(f"--data {shell_single_quoted(req.body_text)}")
+        parts.append(f"--data {shell_word(req.body_text)}")
     return Snippet([], " \\\n  ".join(parts))

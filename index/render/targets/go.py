@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from index.render.codebuilder import CodeBuilder
 from index.render.prepare import PreparedRequest
+from index.render.strings import GO
 
 
 def go_native(source: PreparedRequest) -> str:
@@ -14,15 +15,16 @@ def go_native(source: PreparedRequest) -> str:
         code.push(1, '"strings"')
     code.push(1, '"net/http"').push(1, '"io/ioutil"').push(")").blank()
     code.push("func main() {").blank()
-    code.push(1, 'url := "%s"', source.full_url).blank()
+    code.push(1, "url := %s", GO.literal(source.full_url)).blank()
     if post.text:
-        code.push(1, "payload := strings.NewReader(%s)", post.text_json).blank()
-        code.push(1, 'req, _ := http.NewRequest("%s", url, payload)', source.method).blank()
+        code.push(1, "payload := strings.NewReader(%s)", GO.literal(post.text)).blank()
+        code.push(1, "req, _ := http.NewRequest(%s, url, payload)", GO.literal(source.method))
+        code.blank()
     else:
-        code.push(1, 'req, _ := http.NewRequest("%s", url, nil)', source.method).blank()
+        code.push(1, "req, _ := http.NewRequest(%s, url, nil)", GO.literal(source.method)).blank()
     if source.all_headers:
         for key, value in source.all_headers.items():
-            code.push(1, 'req.Header.Add("%s", "%s")', key, value)
+            code.push(1, "req.Header.Add(%s, %s)", GO.literal(key), GO.literal(value))
         code.blank()
     code.push(1, "res, _ := http.DefaultClient.Do(req)").blank()
     code.push(1, "defer res.Body.Close()").push(1, "body, _ := ioutil.ReadAll(res.Body)")

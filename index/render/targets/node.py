@@ -5,6 +5,7 @@ from __future__ import annotations
 from index.render.codebuilder import CodeBuilder, stringify_object
 from index.render.jsvalues import encode_uri_component, js_truthy, json_stringify
 from index.render.prepare import PreparedRequest
+from index.render.strings import JAVASCRIPT, JAVASCRIPT_SINGLE
 
 
 def node_native(source: PreparedRequest) -> str:
@@ -16,7 +17,7 @@ def node_native(source: PreparedRequest) -> str:
         "path": source.uri.path,
         "headers": source.all_headers,
     }
-    code.push('const http = require("%s");', source.uri.protocol.replace(":", ""))
+    code.push("const http = require(%s);", JAVASCRIPT.literal(source.uri.protocol.replace(":", "")))
     code.blank().push("const options = %s;", json_stringify(options, "  "))
     code.blank().push("const req = http.request(options, function (res) {")
     code.push(1, "const chunks = [];").blank()
@@ -63,9 +64,9 @@ def node_request(source: PreparedRequest) -> str:
         for name, value in source.cookies:
             code.push(
                 "jar.setCookie(request.cookie('%s=%s'), '%s');",
-                encode_uri_component(name),
-                encode_uri_component(value),
-                source.url,
+                JAVASCRIPT_SINGLE.inner(encode_uri_component(name)),
+                JAVASCRIPT_SINGLE.inner(encode_uri_component(value)),
+                JAVASCRIPT_SINGLE.inner(source.url),
             )
         code.blank()
     code.push("const options = %s;", stringify_object(options)).blank()

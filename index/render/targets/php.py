@@ -5,6 +5,7 @@ from __future__ import annotations
 from index.render.codebuilder import CodeBuilder
 from index.render.jsvalues import encode_uri_component, json_stringify
 from index.render.prepare import PreparedRequest
+from index.render.strings import PHP_DOUBLE
 
 
 def php_curl(source: PreparedRequest) -> str:
@@ -26,14 +27,22 @@ def php_curl(source: PreparedRequest) -> str:
     for name, value, escape in options:
         if value is None:
             continue
-        shown = json_stringify(value) if escape else str(value)
+        if not escape:
+            shown = str(value)
+        elif isinstance(value, str):
+            shown = PHP_DOUBLE.literal(value)  # JSON's quoting, plus `$`: PHP interpolates it
+        else:
+            shown = json_stringify(value) or ""
         curlopts.push(f"{name} => {shown},")
     if source.cookies:
         cookies = "; ".join(
             f"{encode_uri_component(n)}={encode_uri_component(v)}" for n, v in source.cookies
         )
-        curlopts.push(f'CURLOPT_COOKIE => "{cookies}",')
-    headers = [f'"{key}: {source.headers_obj[key]}"' for key in sorted(source.headers_obj)]
+        curlopts.push(f"CURLOPT_COOKIE => {PHP_DOUBLE.literal(cookies)},")
+    headers = [
+        PHP_DOUBLE.literal(f"{key}: {source.headers_obj[key]}")
+        for key in sorted(source.headers_obj)
+    ]
     if headers:
         curlopts.push("CURLOPT_HTTPHEADER => [")
         curlopts.push(1, ",\n    ".join(headers))

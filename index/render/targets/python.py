@@ -5,27 +5,30 @@ from __future__ import annotations
 from index.render.codebuilder import CodeBuilder, literal_python
 from index.render.jsvalues import js_truthy, json_stringify
 from index.render.prepare import PreparedRequest
+from index.render.strings import PYTHON, PYTHON_SINGLE
 
 
 def python_python3(source: PreparedRequest) -> str:
     code = CodeBuilder()
     code.push("import http.client").blank()
     connection = "HTTPSConnection" if source.uri.protocol == "https:" else "HTTPConnection"
-    code.push('conn = http.client.%s("%s")', connection, source.uri.host).blank()
-    payload = source.post_data.text_json
+    code.push("conn = http.client.%s(%s)", connection, PYTHON.literal(source.uri.host)).blank()
+    text = source.post_data.text
+    payload = PYTHON.literal(text) if text is not None else None
     if payload:
         code.push("payload = %s", payload).blank()
     headers = source.all_headers
     if len(headers) == 1:
         for key, value in headers.items():
-            code.push("headers = { '%s': \"%s\" }", key, value).blank()
+            code.push("headers = { %s: %s }", PYTHON_SINGLE.literal(key), PYTHON.literal(value))
+            code.blank()
     elif len(headers) > 1:
         code.push("headers = {")
         for index, (key, value) in enumerate(headers.items(), start=1):
             comma = "," if index != len(headers) else ""
-            code.push("    '%s': \"%s\"" + comma, key, value)
+            code.push("    %s: %s" + comma, PYTHON_SINGLE.literal(key), PYTHON.literal(value))
         code.push("    }").blank()
-    method, path = source.method, source.uri.path
+    method, path = PYTHON.inner(source.method), PYTHON.inner(source.uri.path)
     if payload and headers:
         code.push('conn.request("%s", "%s", payload, headers)', method, path)
     elif payload:
@@ -43,7 +46,7 @@ def python_requests(source: PreparedRequest) -> str:
     indent = "    "
     code = CodeBuilder(indent)
     code.push("import requests").blank()
-    code.push('url = "%s"', source.url).blank()
+    code.push("url = %s", PYTHON.literal(source.url)).blank()
     has_query = bool(source.query_obj)
     if has_query:
         code.push("querystring = " + (json_stringify(source.query_obj) or "{}")).blank()
@@ -54,21 +57,20 @@ def python_requests(source: PreparedRequest) -> str:
             code.push("payload = %s", literal_python(post.json_obj, indent))
             json_payload = has_payload = True
     else:
-        payload = post.text_json
-        if payload:
-            code.push("payload = %s", payload)
+        if post.text is not None:
+            code.push("payload = %s", PYTHON.literal(post.text))
             has_payload = True
     headers = source.all_headers
     if len(headers) == 1:
         for key, value in headers.items():
-            code.push('headers = {"%s": "%s"}', key, value).blank()
+            code.push("headers = {%s: %s}", PYTHON.literal(key), PYTHON.literal(value)).blank()
     elif len(headers) > 1:
         code.push("headers = {")
         for index, (key, value) in enumerate(headers.items(), start=1):
             comma = "," if index != len(headers) else ""
-            code.push(1, '"%s": "%s"' + comma, key, value)
+            code.push(1, "%s: %s" + comma, PYTHON.literal(key), PYTHON.literal(value))
         code.push("}").blank()
-    request = f'response = requests.request("{source.method}", url'
+    request = f"response = requests.request({PYTHON.literal(source.method)}, url"
     if has_payload:
         request += ", json=payload" if json_payload else ", data=payload"
     if headers:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from index.render.codebuilder import CodeBuilder
 from index.render.prepare import PreparedRequest
+from index.render.strings import RUBY_DOUBLE, RUBY_SINGLE
 
 _KNOWN = {"GET", "POST", "HEAD", "DELETE", "PATCH", "PUT", "OPTIONS", "COPY", "LOCK", "UNLOCK"}
 _KNOWN |= {"MOVE", "TRACE"}
@@ -20,17 +21,17 @@ def ruby_native(source: PreparedRequest) -> str:
     cap = method[0] + method[1:].lower()
     if method not in _KNOWN:
         code.push("class Net::HTTP::%s < Net::HTTPRequest", cap)
-        code.push("  METHOD = '%s'", method)
+        code.push("  METHOD = %s", RUBY_SINGLE.literal(method))
         code.push("  REQUEST_HAS_BODY = '%s'", "true" if source.post_data.text else "false")
         code.push("  RESPONSE_HAS_BODY = true").push("end").blank()
-    code.push('url = URI("%s")', source.full_url).blank()
+    code.push("url = URI(%s)", RUBY_DOUBLE.literal(source.full_url)).blank()
     code.push("http = Net::HTTP.new(url.host, url.port)")
     if https:
         code.push("http.use_ssl = true").push("http.verify_mode = OpenSSL::SSL::VERIFY_NONE")
     code.blank().push("request = Net::HTTP::%s.new(url)", cap)
     for key, value in source.all_headers.items():
-        code.push("request[\"%s\"] = '%s'", key, value)
+        code.push("request[%s] = %s", RUBY_DOUBLE.literal(key), RUBY_SINGLE.literal(value))
     if source.post_data.text:
-        code.push("request.body = %s", source.post_data.text_json)
+        code.push("request.body = %s", RUBY_DOUBLE.literal(source.post_data.text))
     code.blank().push("response = http.request(request)").push("puts response.read_body")
     return code.join()

@@ -6,13 +6,14 @@ import re
 
 from index.render.codebuilder import CodeBuilder
 from index.render.prepare import PreparedRequest
+from index.render.strings import shell_word
 
 _SAFE = re.compile(r"^[a-z0-9-_/.@%^=:]+$", re.I)
 
 
 def shell_quote(value: str) -> str:
     if not _SAFE.match(value):
-        return "'" + value.replace("'", "'\\''") + "'"
+        return shell_word(value)
     return value
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from index.render.codebuilder import CodeBuilder, literal_swift
 from index.render.jsvalues import js_string, js_truthy
 from index.render.prepare import PreparedRequest
+from index.render.strings import SWIFT
 
 
 def swift_nsurlsession(source: PreparedRequest) -> str:
@@ -21,12 +22,14 @@ def swift_nsurlsession(source: PreparedRequest) -> str:
             params = post.params or []
             code.blank().push(
                 'let postData = NSMutableData(data: "%s=%s".data(using: String.Encoding.utf8)!)',
-                params[0][0],
-                params[0][1],
+                SWIFT.inner(params[0][0]),
+                SWIFT.inner(params[0][1]),
             )
             for name, value in params[1:]:
                 code.push(
-                    'postData.append("&%s=%s".data(using: String.Encoding.utf8)!)', name, value
+                    'postData.append("&%s=%s".data(using: String.Encoding.utf8)!)',
+                    SWIFT.inner(name),
+                    SWIFT.inner(value),
                 )
         elif post.mime_type == "application/json":
             if js_truthy(post.json_obj):
@@ -61,14 +64,15 @@ def swift_nsurlsession(source: PreparedRequest) -> str:
         else:
             code.blank().push(
                 'let postData = NSData(data: "%s".data(using: String.Encoding.utf8)!)',
-                js_string(post.text),
+                SWIFT.inner(js_string(post.text)),
             )
     code.blank().push(
-        'let request = NSMutableURLRequest(url: NSURL(string: "%s")! as URL,', source.full_url
+        'let request = NSMutableURLRequest(url: NSURL(string: "%s")! as URL,',
+        SWIFT.inner(source.full_url),
     )
     code.push("                                        cachePolicy: .useProtocolCachePolicy,")
     code.push("                                    timeoutInterval: 10.0)")
-    code.push('request.httpMethod = "%s"', source.method)
+    code.push("request.httpMethod = %s", SWIFT.literal(source.method))
     if has_headers:
         code.push("request.allHTTPHeaderFields = headers")
     if has_body:

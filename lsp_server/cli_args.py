@@ -1,0 +1,18 @@
+"""Argument types shared by the commands."""
+
+from __future__ import annotations
+
+import argparse
+
+MAX_RESULTS = 1000
+
+
+def result_count(text: str) -> int:
+    """A number of results to return: 1 to MAX_RESULTS."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_RESULTS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_RESULTS}, not {value}")
+    return value
