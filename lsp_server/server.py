@@ -19,6 +19,7 @@ from index.errors import ApicallError
 from index.open import open_for_search
 from index.settings import resolve_index_dir
 from lsp_server.config import ServerConfig
+from lsp_server.protocol import ApicallProtocol
 from model_runtime.config import ModelConfig
 from model_runtime.errors import Cancelled
 from model_runtime.runtime import ModelRuntime, RequestControl
@@ -32,7 +33,7 @@ class ApicallServer(LanguageServer):
     """Holds the index, the engine and the model; features live in lsp_server.features."""
 
     def __init__(self) -> None:
-        super().__init__("apicall", VERSION)
+        super().__init__("apicall", VERSION, protocol_cls=ApicallProtocol)
         # What the command line set (`serve --index`): the base that client settings override.
         self.defaults = ServerConfig()
         self.config = ServerConfig()

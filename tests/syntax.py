@@ -151,7 +151,7 @@ def check(target: str, snippet: RenderedSnippet) -> SyntaxResult:
             and not Path("/usr/include/x86_64-linux-gnu/curl/curl.h").exists()
         ):
             raise ToolMissing("libcurl headers (libcurl4-openssl-dev)")
-        return _run(["gcc", "-fsyntax-only", "-x", "c"], source, ".c")
+        return _run(["gcc", "-std=c11", "-fsyntax-only", "-x", "c"], source, ".c")
     if language == "go":
         return _run(["gofmt", "-e", "-l"], source, ".go")
     if language == "ruby":
