@@ -197,16 +197,60 @@ def _zipf_weights(vocab_size: int, first_word_id: int = 1996, a: float = 1e-3) -
     return (a / (a + probability)).astype(np.float32)
 
 
-def _install_static_table(source: Path, table_file: Path) -> None:
-    """Copy the distilled table into a new index from the user's cache, distilling it once."""
+def _install_static_table(source: Path, table_file: Path, custom_model: bool) -> str:
+    """Put a static table into a new index: the retriever trained by `apicall train` (shipped in
+    index/artifacts/) for the default model, else one distilled from the model, once per user.
+    Returns the embedder's name, which the index records."""
     from index.settings import data_dir
 
-    digest = hashlib.sha1(str(source.resolve()).encode()).hexdigest()[:12]
-    cached = data_dir() / "embedders" / f"static-{digest}.npy"
-    if not cached.is_file():
-        distill_static_table(source, cached)
     table_file.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(cached, table_file)
+    shipped = trained_table_file()
+    if not custom_model and shipped is not None:
+        install_static_table(
+            table_file.parent.parent, load_trained_table(shipped), TRAINED_TABLE_NAME
+        )
+        return TRAINED_TABLE_NAME
+    else:
+        digest = hashlib.sha1(str(source.resolve()).encode()).hexdigest()[:12]
+        cached = data_dir() / "embedders" / f"static-{digest}.npy"
+        if not cached.is_file():
+            distill_static_table(source, cached)
+        shutil.copyfile(cached, table_file)
+        name = "all-MiniLM-L6-v2" if DEFAULT_MODEL_PACKAGE in str(source) else source.name
+    (table_file.parent / STATIC_NAME_FILE).write_text(name)
+    return name
+
+
+# The static table fine-tuned on developer comments (`apicall train`), int8 with a scale per row.
+TRAINED_TABLE = Path(__file__).resolve().parent / "artifacts" / "retriever.npz"
+TRAINED_TABLE_NAME = "apicall-retriever-1"
+STATIC_NAME_FILE = "static_name.txt"
+
+
+def install_static_table(index_dir: Path, table: np.ndarray, name: str) -> None:
+    """Give a new index this table (before its first write), e.g. one just trained."""
+    folder = Path(index_dir) / "embedder"
+    folder.mkdir(parents=True, exist_ok=True)
+    np.save(folder / STATIC_TABLE_FILE, table.astype(np.float16))
+    (folder / STATIC_NAME_FILE).write_text(name)
+
+
+def trained_table_file() -> Path | None:
+    return TRAINED_TABLE if TRAINED_TABLE.is_file() else None
+
+
+def save_trained_table(table: np.ndarray, path: Path = TRAINED_TABLE) -> Path:
+    scale = np.abs(table).max(axis=1) / 127.0
+    scale[scale == 0] = 1.0
+    quantized = np.round(table / scale[:, None]).astype(np.int8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, q=quantized, scale=scale.astype(np.float32))
+    return path
+
+
+def load_trained_table(path: Path) -> np.ndarray:
+    with np.load(path) as data:
+        return data["q"].astype(np.float32) * data["scale"][:, None]
 
 
 _CACHE: dict[tuple[str, str], Embedder] = {}
@@ -229,9 +273,13 @@ def load_embedder(kind: str, index_dir: Path, model_dir: Path | None = None) -> 
             embedder = TransformerEmbedder(source)
         elif kind == "static":
             table_file = Path(index_dir) / "embedder" / STATIC_TABLE_FILE
+            name_file = table_file.parent / STATIC_NAME_FILE
             if not table_file.is_file():
-                _install_static_table(source, table_file)
-            name = "all-MiniLM-L6-v2" if DEFAULT_MODEL_PACKAGE in str(source) else source.name
+                name = _install_static_table(source, table_file, model_dir is not None)
+            elif name_file.is_file():
+                name = name_file.read_text().strip()
+            else:  # an index made before trained tables: distilled from the default model
+                name = "all-MiniLM-L6-v2" if DEFAULT_MODEL_PACKAGE in str(source) else source.name
             embedder = StaticEmbedder(np.load(table_file), source / "tokenizer.json", name)
         else:
             raise EmbedderError(f"unknown embedder kind {kind!r}: use 'static' or 'transformer'")

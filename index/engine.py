@@ -7,15 +7,17 @@ Every caller (the CLI, the language server, the benchmarks and the evaluation) g
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from index.embed import Embedder
 from index.errors import ApicallError
+from index.ranking import LearnedReranker, Query, candidate_features, shipped_reranker
 from index.records import OperationRecord, humanise_identifier
 from index.render.render import render, target_for_language
-from index.search import Searcher, SearchResult
+from index.search import Searcher, SearchResult, clip_query
+from index.text import GENERIC, STOPWORDS, Intent, api_named, intent_of, stem, words
 
 if TYPE_CHECKING:
     from model_runtime.runtime import ModelRuntime, RequestControl
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 Mode = Literal["render", "generate"]
 # Below this confidence apicall answers "no good match" instead of guessing.
 DEFAULT_MIN_CONFIDENCE = 0.55
-RETRIEVE_DEPTH = 20
+RETRIEVE_DEPTH = 100  # what the reranker sees
 WORKSPACE_MARGIN = 0.85
 API_NAME_BOOST = 0.02
 SUMMARY_COVERAGE_BOOST = 0.015
@@ -61,6 +63,9 @@ class SuggestRequest:
     workspace_specs: frozenset[str] = frozenset()
     only_specs: frozenset[str] | None = None  # None: every indexed spec
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
+
+    def __post_init__(self) -> None:
+        self.instruction = clip_query(self.instruction)
 
     def resolved_target(self) -> str:
         if self.target:
@@ -116,14 +121,28 @@ class Suggestion:
 
 
 class Engine:
-    def __init__(self, searcher: Searcher, runtime: ModelRuntime | None = None):
+    def __init__(
+        self,
+        searcher: Searcher,
+        runtime: ModelRuntime | None = None,
+        reranker: LearnedReranker | None = None,
+    ):
         self.searcher = searcher
         self.runtime = runtime
+        # The reranker `apicall train` made (index/artifacts/); None: the hand-set rerank.
+        self.reranker = reranker if reranker is not None else shipped_reranker()
 
     def candidates(self, request: SuggestRequest) -> list[tuple[SearchResult, float]]:
         """Retrieved and reranked candidates with their final scores, best first."""
         hits = self.searcher.search(request.instruction, k=max(RETRIEVE_DEPTH, request.k))
-        ranked = rerank(hits, request.instruction, request.workspace_specs, request.only_specs)
+        ranked = rerank(
+            hits,
+            request.instruction,
+            request.workspace_specs,
+            request.only_specs,
+            self.searcher.embedder,
+            self.reranker,
+        )
         return self._canonical_first(ranked, hits, request)
 
     def _canonical_first(
@@ -161,7 +180,14 @@ class Engine:
         timings["retrieve"] = _ms(t0)
 
         t0 = time.perf_counter()
-        ranked = rerank(hits, request.instruction, request.workspace_specs, request.only_specs)
+        ranked = rerank(
+            hits,
+            request.instruction,
+            request.workspace_specs,
+            request.only_specs,
+            self.searcher.embedder,
+            self.reranker,
+        )
         ranked = self._canonical_first(ranked, hits, request)
         notes: list[str] = []
         if request.model_rerank and self.runtime is not None and len(ranked) > 1:
@@ -315,23 +341,41 @@ def rerank(
     instruction: str,
     workspace_specs: frozenset[str] = frozenset(),
     only_specs: frozenset[str] | None = None,
+    embedder: Embedder | None = None,
+    reranker: LearnedReranker | None = None,
+) -> list[tuple[SearchResult, float]]:
+    """The candidates in the learned reranker's order (index/ranking.py), or, without its model
+    or an embedder, by the hand-set scores of `hand_rerank`."""
+    if only_specs is not None:
+        hits = [h for h in hits if h.spec in only_specs]
+    if reranker is None or embedder is None:
+        return hand_rerank(hits, instruction, workspace_specs)
+    scores = reranker.scores(
+        candidate_features(Query.of(instruction), hits, embedder, workspace_specs)
+    )
+    ranked = sorted(zip(hits, scores.tolist(), strict=True), key=lambda pair: -pair[1])
+    return _one_per_operation(ranked, workspace_specs)
+
+
+def hand_rerank(
+    hits: list[SearchResult],
+    instruction: str,
+    workspace_specs: frozenset[str] = frozenset(),
 ) -> list[tuple[SearchResult, float]]:
     """Fused retrieval scores, boosted for the API the instruction names, for the words the
     instruction and the operation share, and for workspace specs."""
-    words = set(_words(instruction))
-    content = {_stem(w) for w in words if w not in _STOPWORDS}
-    intent = _intent(instruction)
+    said = set(words(instruction))
+    content = {stem(w) for w in said if w not in STOPWORDS}
+    intent = intent_of(instruction)
     best_score = max((h.score for h in hits), default=0.0)
     scored = []
     for hit in hits:
-        if only_specs is not None and hit.spec not in only_specs:
-            continue
         score = hit.score
-        score += API_NAME_BOOST * _api_named(hit, words)
+        score += API_NAME_BOOST * api_named(hit.api_name, hit.api_provider, said)
         # Rank fusion keeps only the order of each side, so it blurs "get a resource" and "get
         # the collection of resources"; how much of what the operation says it does the
         # instruction also says, and the reverse, tell them apart.
-        what_words = {_stem(w) for w in _words(hit.what)} - _STOPWORDS - _GENERIC
+        what_words = {stem(w) for w in words(hit.what)} - STOPWORDS - GENERIC
         if what_words:
             score += SUMMARY_COVERAGE_BOOST * len(what_words & content) / len(what_words)
         if content:
@@ -382,54 +426,7 @@ def _templated_server(servers_json: str) -> bool:
     return not urls or any("{" in url for url in urls)
 
 
-def _api_named(hit: SearchResult, words: set[str]) -> float:
-    """0 when the instruction does not name the operation's API; up to 1 as it names more of it,
-    so "GitHub" prefers "GitHub v3 REST API" to "GitHub Enterprise Server"."""
-    name_words = set(_words(hit.api_name)) - _GENERIC
-    provider_words = set(_words(hit.api_provider.split(".")[0])) - _GENERIC
-    if not (name_words | provider_words) & words:
-        return 0.0
-    if not name_words:
-        return 1.0
-    return 0.5 + 0.5 * len(name_words & words) / len(name_words)
-
-
-# What the instruction's verb asks of the HTTP method. Retrieval matches nouns well and verbs
-# poorly: "list the events" and "get an event" embed almost alike.
-_VERB_METHODS = {
-    "POST": "create add open post send submit upload make start trigger schedule register invite "
-    "publish insert enqueue run execute generate issue comment reply star follow",
-    "GET": "list get fetch retrieve show search find read download lookup view count query return",
-    "PUT PATCH": "update edit change modify rename replace set move assign enable disable",
-    "DELETE": "delete remove cancel destroy unsubscribe revoke unstar unfollow erase purge",
-}
-_METHOD_OF_VERB = {
-    verb: frozenset(methods.split())
-    for methods, verbs in _VERB_METHODS.items()
-    for verb in verbs.split()
-}
-_SINGLE_ITEM = {"specific", "single", "id"}
-
-
-@dataclass(frozen=True)
-class _Intent:
-    methods: frozenset[str]  # empty: the instruction's verb says nothing about the method
-    collection: bool | None  # True: a collection ("list ..."); False: one item; None: unknown
-
-
-def _intent(instruction: str) -> _Intent:
-    words = _words(instruction)
-    verb = next((w for w in words if w in _METHOD_OF_VERB), None)
-    methods = _METHOD_OF_VERB.get(verb, frozenset()) if verb else frozenset()
-    collection: bool | None = None
-    if verb == "list":
-        collection = True
-    elif _SINGLE_ITEM & set(words):
-        collection = False
-    return _Intent(methods, collection)
-
-
-def _method_fit(hit: SearchResult, intent: _Intent) -> float:
+def _method_fit(hit: SearchResult, intent: Intent) -> float:
     """1 when the method and the path's shape are what the instruction's verb asks for."""
     fit = 0.0
     if intent.methods:
@@ -443,7 +440,7 @@ def _method_fit(hit: SearchResult, intent: _Intent) -> float:
 def _name_words(hit: SearchResult) -> set[str]:
     """Stemmed words of the operation's id and path (`listDeployments` -> list, deployment)."""
     text = f"{humanise_identifier(hit.operation_id)} {humanise_identifier(hit.path)}"
-    return {_stem(w) for w in _words(text)}
+    return {stem(w) for w in words(text)}
 
 
 def confidence_of(ranked: list[tuple[SearchResult, float]], instruction: str) -> float:
@@ -455,7 +452,7 @@ def confidence_of(ranked: list[tuple[SearchResult, float]], instruction: str) ->
         return 0.0
     best = ranked[0][0]
     similarity = max(0.0, best.similarity if best.similarity is not None else 0.0)
-    content = {w for w in _words(instruction) if w not in _STOPWORDS}
+    content = {w for w in words(instruction) if w not in STOPWORDS}
     described = " ".join(
         [
             best.api_name,
@@ -466,72 +463,16 @@ def confidence_of(ranked: list[tuple[SearchResult, float]], instruction: str) ->
             best.endpoint_name,
         ]
     ).lower()
-    described_words = set(_words(described)) | set(_words(humanise_identifier(best.endpoint_name)))
+    described_words = set(words(described)) | set(words(humanise_identifier(best.endpoint_name)))
     covered = sum(
         1
         for w in content
         if w in described_words
-        or _stem(w) in described_words
-        or any(d.startswith(_stem(w)) for d in described_words if len(_stem(w)) >= 4)
+        or stem(w) in described_words
+        or any(d.startswith(stem(w)) for d in described_words if len(stem(w)) >= 4)
     )
     coverage = covered / len(content) if content else 0.0
     return min(1.0, 0.5 * similarity + 0.5 * coverage)
-
-
-_STOPWORDS = {
-    "the",
-    "a",
-    "an",
-    "of",
-    "for",
-    "to",
-    "in",
-    "on",
-    "with",
-    "by",
-    "its",
-    "it",
-    "my",
-    "me",
-    "is",
-    "are",
-    "what",
-    "and",
-    "or",
-    "this",
-    "that",
-    "from",
-    "all",
-    "some",
-    "about",
-    "tell",
-    "please",
-    "using",
-    "use",
-    "via",
-    "how",
-    "do",
-    "can",
-    "you",
-    "we",
-    "our",
-    "their",
-    "new",
-}
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ies", "es", "s", "ing", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-_GENERIC = {"api", "apis", "the", "service", "rest", "v1", "v2", "v3", "com", "of", "and", "for"}
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in re.split(r"[^a-z0-9]+", text.lower()) if len(w) > 1]
 
 
 def _ms(since: float) -> float:

@@ -46,6 +46,7 @@ class OperationRecord:
     spec_version: str
     embedding_text: str = ""
     search_text: str = ""
+    param_names: str = ""  # parameter and top-level body property names, for ranking
 
     def to_row(self) -> dict[str, Any]:
         """A flat row for the index; nested fields are stored as JSON text."""
@@ -214,6 +215,7 @@ def _record(
         spec_hash=spec_hash,
         spec_version=version,
     )
+    record.param_names = param_names(record)
     record.embedding_text = embedding_text(record)
     record.search_text = search_text(record)
     return record
@@ -246,13 +248,36 @@ def humanise_identifier(identifier: str) -> str:
 
 
 def embedding_text(record: OperationRecord) -> str:
-    """The short text that is embedded: API, what it does, and the endpoint."""
+    """The short text that is embedded: API, what it does, its id in words, and the endpoint."""
     what = (
         record.functionality
         or first_sentence(record.description)
         or humanise_identifier(record.endpoint_name)
     )
-    return f"{record.api_name}: {what}. {record.method} {record.path}"[:300]
+    named = humanise_identifier(record.operation_id)
+    return f"{record.api_name}: {what}. {named}. {record.method} {record.path}"[:300]
+
+
+_SKIPPED_PARAMETERS = {"authorization", "accept", "content-type", "user-agent"}
+
+
+def param_names(record: OperationRecord, limit: int = 30) -> str:
+    """Names of the operation's parameters and top-level body properties ("find the order by its
+    tracking number" is the list with a `tracking_number` filter)."""
+    names = [
+        str(p.get("name", ""))
+        for p in record.parameters
+        if str(p.get("name", "")).lower() not in _SKIPPED_PARAMETERS
+    ]
+    body = record.request_body or {}
+    for media in (body.get("content") or {}).values():
+        schema = media.get("schema") if isinstance(media, dict) else None
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        if isinstance(properties, dict):
+            names += [str(k) for k in properties]
+            break
+    unique = list(dict.fromkeys(n for n in names if n))
+    return " ".join(unique[:limit])
 
 
 def first_sentence(text: str, limit: int = 160) -> str:
@@ -274,6 +299,8 @@ def search_text(record: OperationRecord) -> str:
         record.path,
         humanise_identifier(record.path),
         " ".join(record.tags),
+        record.param_names,
+        humanise_identifier(record.param_names),
         record.description[:300],
     ]
     return " ".join(p for p in pieces if p)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -11,7 +12,7 @@ from index.store import SUMMARY_COLUMNS, IndexStore, SearchHit
 
 SearchMode = Literal["vector", "keyword", "hybrid"]
 RRF_K = 60
-CANDIDATES_PER_SIDE = 50
+CANDIDATES_PER_SIDE = 100
 
 
 @dataclass
@@ -28,6 +29,8 @@ class SearchResult:
     score: float
     description: str = ""
     servers: str = ""  # the operation's servers, as the JSON text stored in the index
+    param_names: str = ""
+    keyword_score: float = 0.0
     vector_rank: int | None = None
     keyword_rank: int | None = None
     similarity: float | None = None  # cosine similarity of the query and the operation
@@ -47,6 +50,7 @@ class SearchResult:
             score=score,
             description=row.get("description") or "",
             servers=row.get("servers") or "",
+            param_names=row.get("param_names") or "",
         )
 
     @property
@@ -81,7 +85,7 @@ class Searcher:
 
     def search(self, query: str, k: int = 10, mode: SearchMode = "hybrid") -> list[SearchResult]:
         # A pasted log or a whole file as the "comment": its head is what asks for something.
-        query = query[:MAX_QUERY_CHARS]
+        query = clip_query(query)
         if mode == "vector":
             results = [SearchResult.from_row(h.row, h.score) for h in self._vector(query, k)]
             for result in results:
@@ -100,7 +104,20 @@ class Searcher:
         return self.store.search_keyword(keyword_query(query), k, SUMMARY_COLUMNS)
 
 
-MAX_QUERY_CHARS = 1000
+# What of a comment is searched and ranked: comments that ask for a call are short, and in a
+# long one (a pasted log, a docstring) the head is what asks; the rest would only dilute it.
+MAX_QUERY_CHARS = 300
+
+
+def clip_query(text: str) -> str:
+    """A long comment's first sentence (when it has a few words), else its first characters."""
+    text = text.strip()
+    if len(text) <= MAX_QUERY_CHARS:
+        return text
+    first = re.split(r"(?<=[.!?])\s|\n", text, maxsplit=1)[0].strip()
+    if len(first.split()) >= 3 and len(first) <= MAX_QUERY_CHARS:
+        return first
+    return text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
 
 
 def keyword_query(text: str) -> str:
@@ -121,4 +138,5 @@ def fuse(vector: list[SearchHit], keyword: list[SearchHit], k: int) -> list[Sear
         result = fused.setdefault(hit.row["id"], SearchResult.from_row(hit.row, 0.0))
         result.score += 1.0 / (RRF_K + rank)
         result.keyword_rank = rank
+        result.keyword_score = hit.score
     return sorted(fused.values(), key=lambda r: -r.score)[:k]

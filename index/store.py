@@ -29,7 +29,7 @@ OPERATIONS = "operations"
 SPECS = "specs"
 META_FILE = "apicall-index.json"
 WRITER_LOCK_FILE = ".writer.lock"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 FTS_COLUMN = "search_text"
 VECTOR_INDEX_MIN_ROWS = 20_000
 
@@ -55,6 +55,7 @@ _STRING_FIELDS = (
     "spec_version",
     "embedding_text",
     "search_text",
+    "param_names",
 )
 SUMMARY_COLUMNS = [
     "id",
@@ -68,6 +69,7 @@ SUMMARY_COLUMNS = [
     "description",
     "servers",
     "spec_key",
+    "param_names",
 ]
 
 

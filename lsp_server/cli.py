@@ -6,7 +6,15 @@ import argparse
 import sys
 
 from index.errors import ApicallError
-from lsp_server import cli_doctor, cli_eval, cli_index, cli_render, cli_serve, cli_suggest
+from lsp_server import (
+    cli_doctor,
+    cli_eval,
+    cli_index,
+    cli_render,
+    cli_serve,
+    cli_suggest,
+    cli_train,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_suggest.add_parsers(sub, common)
     cli_serve.add_parsers(sub, common)
     cli_eval.add_parsers(sub, common)
+    cli_train.add_parsers(sub, common)
     return parser
 
 

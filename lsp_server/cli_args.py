@@ -16,3 +16,13 @@ def result_count(text: str) -> int:
     if not 1 <= value <= MAX_RESULTS:
         raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_RESULTS}, not {value}")
     return value
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value

@@ -1,0 +1,1 @@
+"""The learned parts of ranking: their data, training and evaluation (`apicall train`)."""

@@ -1,0 +1,135 @@
+"""The learned reranker's data and training: LightGBM lambdarank over the candidates that
+retrieval returns for each train comment (label 1: the operation the comment asks for)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.learning.data import Comment, Operation, TrainingData
+from index.ranking import FEATURES, Query, candidate_features
+from index.search import Searcher, SearchResult
+
+RETRIEVAL_DEPTH = 100
+
+
+def is_answer(hit: SearchResult, operation: Operation) -> bool:
+    """The hit is the operation: same spec, method and path; or the same operation of a spec with
+    the same API name (GitHub's Enterprise copies), which no comment can tell apart."""
+    if hit.method.upper() != operation.method or hit.path != operation.path:
+        return False
+    return hit.spec.endswith("/" + operation.spec) or hit.api_name == operation.api
+
+
+@dataclass
+class CandidateLists:
+    """Features of every retrieved candidate of every comment, grouped by comment."""
+
+    features: list[np.ndarray] = field(default_factory=list)
+    labels: list[np.ndarray] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+
+    def stacked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """X, y and the group sizes, for the comments whose answer was retrieved."""
+        kept = [i for i, y in enumerate(self.labels) if y.any()]
+        if not kept:
+            return np.zeros((0, len(FEATURES))), np.zeros(0), np.zeros(0, dtype=int)
+        x = np.concatenate([self.features[i] for i in kept])
+        y = np.concatenate([self.labels[i] for i in kept])
+        return x, y, np.array([len(self.labels[i]) for i in kept])
+
+
+def collect_candidates(
+    searcher: Searcher,
+    data: TrainingData,
+    comments: Iterable[Comment],
+    depth: int = RETRIEVAL_DEPTH,
+    progress: Callable[[], None] | None = None,
+) -> CandidateLists:
+    lists = CandidateLists()
+    for comment in comments:
+        hits = searcher.search(comment.comment, k=depth)
+        operation = data.operations[comment.op]
+        lists.features.append(
+            candidate_features(Query.of(comment.comment), hits, searcher.embedder)
+        )
+        lists.labels.append(np.array([is_answer(h, operation) for h in hits], dtype=np.float32))
+        lists.comments.append(comment)
+        if progress:
+            progress()
+    return lists
+
+
+@dataclass(frozen=True)
+class RerankerRecipe:
+    num_leaves: int = 31
+    learning_rate: float = 0.05
+    rounds: int = 600
+    min_data_in_leaf: int = 20
+    feature_fraction: float = 0.9
+    early_stopping: int = 50
+    seed: int = 13
+
+
+@dataclass
+class RerankerResult:
+    model_text: str
+    best_round: int
+    train_ndcg: list[float]
+    dev_ndcg: list[float]
+    importance: dict[str, float]
+
+
+def train_reranker(
+    train: CandidateLists, dev: CandidateLists, recipe: RerankerRecipe = RerankerRecipe()
+) -> RerankerResult:
+    import lightgbm
+
+    x, y, groups = train.stacked()
+    x_dev, y_dev, groups_dev = dev.stacked()
+    params = {
+        "objective": "lambdarank",
+        "metric": "ndcg",
+        "ndcg_eval_at": [1, 3],
+        "num_leaves": recipe.num_leaves,
+        "learning_rate": recipe.learning_rate,
+        "min_data_in_leaf": recipe.min_data_in_leaf,
+        "feature_fraction": recipe.feature_fraction,
+        "lambdarank_truncation_level": 20,
+        "seed": recipe.seed,
+        "deterministic": True,
+        "num_threads": 2,
+        "verbose": -1,
+    }
+    names = list(FEATURES)
+    train_set = lightgbm.Dataset(x, y, group=groups, feature_name=names)
+    dev_set = lightgbm.Dataset(x_dev, y_dev, group=groups_dev, feature_name=names)
+    history: dict[str, dict[str, list[float]]] = {}
+    booster = lightgbm.train(
+        params,
+        train_set,
+        num_boost_round=recipe.rounds,
+        valid_sets=[train_set, dev_set],
+        valid_names=["train", "dev"],
+        callbacks=[
+            lightgbm.early_stopping(recipe.early_stopping, verbose=False),
+            lightgbm.record_evaluation(history),
+        ],
+    )
+    gains = booster.feature_importance(importance_type="gain")
+    total = float(gains.sum()) or 1.0
+    return RerankerResult(
+        booster.model_to_string(num_iteration=booster.best_iteration),
+        booster.best_iteration,
+        history["train"]["ndcg@1"],
+        history["dev"]["ndcg@1"],
+        {n: float(g) / total for n, g in zip(names, gains, strict=True)},
+    )
+
+
+def save_model(result: RerankerResult, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(result.model_text)

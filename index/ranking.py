@@ -1,0 +1,203 @@
+"""The learned reranker: features of each retrieved candidate, and a LightGBM lambdarank model
+over them (trained by `apicall train`, shipped in index/artifacts/).
+
+Features say how the comment and the operation fit: the retrieval ranks and scores, the cosine
+of the comment and the operation's text, how much of the comment the operation's summary, names,
+path, parameters and description cover and the reverse, whether the comment names the API, what
+the comment's verb asks of the method and the path's shape (a collection, one item, an action
+sub-resource such as /cancel), and whether the spec is in the workspace (a feature, not a
+multiplier).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.embed import Embedder
+from index.records import humanise_identifier
+from index.search import SearchResult
+from index.text import (
+    GENERIC,
+    STOPWORDS,
+    api_named,
+    intent_of,
+    stem,
+    words,
+)
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+RERANKER_FILE = "reranker.lgb.txt"
+MISSING_RANK = 200
+
+FEATURES = (
+    "fused_score",
+    "fused_position",
+    "vector_rank",
+    "keyword_rank",
+    "keyword_score",
+    "cosine",
+    "cosine_gap",
+    "api_named",
+    "summary_covered",
+    "comment_covered",
+    "names_cover",
+    "params_cover",
+    "description_cover",
+    "path_words_cover",
+    "verb_fits_method",
+    "shape_fits",
+    "ends_in_item",
+    "path_depth",
+    "path_params",
+    "action_segment_named",
+    "verb_in_operation_id",
+    "method_get",
+    "method_post",
+    "method_put_patch",
+    "method_delete",
+    "in_workspace",
+    "workspace_any",
+    "api_share",
+    "comment_words",
+    "has_summary",
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What every candidate is compared with: the comment's words, stems, intent and vector."""
+
+    text: str
+    words: frozenset[str]
+    content: frozenset[str]  # stems of the content words
+    verb_methods: frozenset[str]
+    collection: bool | None
+    verb: str | None
+
+    @classmethod
+    def of(cls, text: str) -> Query:
+        all_words = words(text)
+        intent = intent_of(text)
+        content = frozenset(stem(w) for w in all_words if w not in STOPWORDS)
+        return cls(
+            text, frozenset(all_words), content, intent.methods, intent.collection, intent.verb
+        )
+
+
+def candidate_text(hit: SearchResult) -> str:
+    """The candidate as the embedder sees it (the index's embedding text, from its columns)."""
+    return f"{hit.api_name}: {hit.what}. {humanise_identifier(hit.operation_id)}. {hit.method} {hit.path}"
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text)} - STOPWORDS - GENERIC
+
+
+def _cover(content: frozenset[str], described: set[str]) -> float:
+    return len(content & described) / len(content) if content else 0.0
+
+
+def candidate_features(
+    query: Query,
+    hits: Sequence[SearchResult],
+    embedder: Embedder,
+    workspace_specs: frozenset[str] = frozenset(),
+) -> np.ndarray:
+    """(len(hits), len(FEATURES)) float32."""
+    out = np.zeros((len(hits), len(FEATURES)), dtype=np.float32)
+    if not hits:
+        return out
+    vectors = embedder.embed([query.text, *(candidate_text(h) for h in hits)])
+    cosines = vectors[1:] @ vectors[0]
+    best_cosine = float(cosines.max())
+    apis = Counter(h.api_name for h in hits[:20])
+    in_workspace = any(h.spec in workspace_specs for h in hits)
+    for row, hit in enumerate(hits):
+        what = _stems(hit.what)
+        names = _stems(f"{humanise_identifier(hit.operation_id)} {hit.endpoint_name}")
+        path_words = _stems(humanise_identifier(hit.path))
+        params = _stems(
+            " ".join(hit.param_names.split()) + " " + humanise_identifier(hit.param_names)
+        )
+        description = _stems(hit.description[:300])
+        segments = [s for s in hit.path.strip("/").split("/") if s]
+        literal = [s for s in segments if not s.startswith("{")]
+        last = literal[-1] if literal else ""
+        method = hit.method.upper()
+        ends_in_item = hit.path.rstrip("/").endswith("}")
+        shape = 0.5
+        if query.collection is not None:
+            shape = 1.0 if ends_in_item != query.collection else 0.0
+        verb_fit = 0.5 if not query.verb_methods else float(method in query.verb_methods)
+        out[row] = (
+            hit.score,
+            row,
+            hit.vector_rank or MISSING_RANK,
+            hit.keyword_rank or MISSING_RANK,
+            hit.keyword_score,
+            cosines[row],
+            best_cosine - cosines[row],
+            api_named(hit.api_name, hit.api_provider, query.words),
+            len(what & query.content) / len(what) if what else 0.0,
+            _cover(query.content, what | names),
+            _cover(query.content, names),
+            _cover(query.content, params),
+            _cover(query.content, description),
+            _cover(query.content, path_words),
+            verb_fit,
+            shape,
+            float(ends_in_item),
+            len(segments),
+            sum(s.startswith("{") for s in segments),
+            float(bool(last) and bool(_stems(humanise_identifier(last)) & query.content)),
+            float(query.verb is not None and stem(query.verb) in names),
+            float(method == "GET"),
+            float(method == "POST"),
+            float(method in ("PUT", "PATCH")),
+            float(method == "DELETE"),
+            float(hit.spec in workspace_specs),
+            float(in_workspace),
+            apis[hit.api_name] / min(20, len(hits)),
+            len(query.content),
+            float(bool(hit.summary)),
+        )
+    return out
+
+
+class LearnedReranker:
+    """A LightGBM ranking model over FEATURES; higher scores rank first."""
+
+    def __init__(self, model_file: Path):
+        import lightgbm
+
+        self.booster = lightgbm.Booster(model_file=str(model_file))
+        names = self.booster.feature_name()
+        if tuple(names) != FEATURES:
+            raise ValueError(f"{model_file} was trained on other features: retrain it")
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        if not len(features):
+            return np.zeros(0, dtype=np.float32)
+        return np.asarray(self.booster.predict(features, num_threads=1), dtype=np.float32)
+
+
+@functools.cache
+def shipped_reranker() -> LearnedReranker | None:
+    """The reranker trained by `apicall train`, or None when this checkout has none."""
+    path = ARTIFACTS / RERANKER_FILE
+    if not path.is_file():
+        return None
+    return LearnedReranker(path)
+
+
+def read_manifest() -> dict[str, Any]:
+    path = ARTIFACTS / "manifest.json"
+    return json.loads(path.read_text()) if path.is_file() else {}

@@ -1,0 +1,110 @@
+"""Words of comments and operations, as ranking reads them: one place for the tokenizer, the
+stemmer, the stop words and what a comment's verb asks of an HTTP method."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+STOPWORDS = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "for",
+    "to",
+    "in",
+    "on",
+    "with",
+    "by",
+    "its",
+    "it",
+    "my",
+    "me",
+    "is",
+    "are",
+    "what",
+    "and",
+    "or",
+    "this",
+    "that",
+    "from",
+    "all",
+    "some",
+    "about",
+    "tell",
+    "please",
+    "using",
+    "use",
+    "via",
+    "how",
+    "do",
+    "can",
+    "you",
+    "we",
+    "our",
+    "their",
+    "new",
+}
+
+
+GENERIC = {"api", "apis", "the", "service", "rest", "v1", "v2", "v3", "com", "of", "and", "for"}
+
+
+def words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^a-z0-9]+", text.lower()) if len(w) > 1]
+
+
+def stem(word: str) -> str:
+    for suffix in ("ies", "es", "s", "ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def api_named(api_name: str, api_provider: str, comment_words: set[str] | frozenset[str]) -> float:
+    """0 when the instruction does not name the operation's API; up to 1 as it names more of it,
+    so "GitHub" prefers "GitHub v3 REST API" to "GitHub Enterprise Server"."""
+    name_words = set(words(api_name)) - GENERIC
+    provider_words = set(words(api_provider.split(".")[0])) - GENERIC
+    if not (name_words | provider_words) & comment_words:
+        return 0.0
+    if not name_words:
+        return 1.0
+    return 0.5 + 0.5 * len(name_words & comment_words) / len(name_words)
+
+
+# What the instruction's verb asks of the HTTP method. Retrieval matches nouns well and verbs
+# poorly: "list the events" and "get an event" embed almost alike.
+_VERB_METHODS = {
+    "POST": "create add open post send submit upload make start trigger schedule register invite "
+    "publish insert enqueue run execute generate issue comment reply star follow",
+    "GET": "list get fetch retrieve show search find read download lookup view count query return",
+    "PUT PATCH": "update edit change modify rename replace set move assign enable disable",
+    "DELETE": "delete remove cancel destroy unsubscribe revoke unstar unfollow erase purge",
+}
+_METHOD_OF_VERB = {
+    verb: frozenset(methods.split())
+    for methods, verbs in _VERB_METHODS.items()
+    for verb in verbs.split()
+}
+_SINGLE_ITEM = {"specific", "single", "id"}
+
+
+@dataclass(frozen=True)
+class Intent:
+    methods: frozenset[str]  # empty: the instruction's verb says nothing about the method
+    collection: bool | None  # True: a collection ("list ..."); False: one item; None: unknown
+    verb: str | None = None
+
+
+def intent_of(instruction: str) -> Intent:
+    said = words(instruction)
+    verb = next((w for w in said if w in _METHOD_OF_VERB), None)
+    methods = _METHOD_OF_VERB.get(verb, frozenset()) if verb else frozenset()
+    collection: bool | None = None
+    if verb == "list":
+        collection = True
+    elif _SINGLE_ITEM & set(said):
+        collection = False
+    return Intent(methods, collection, verb)

