@@ -62,7 +62,7 @@ class SuggestRequest:
     model_rerank: bool = False
     workspace_specs: frozenset[str] = frozenset()
     only_specs: frozenset[str] | None = None  # None: every indexed spec
-    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    min_confidence: float | None = None  # None: the ranker's own threshold
 
     def __post_init__(self) -> None:
         self.instruction = clip_query(self.instruction)
@@ -132,10 +132,13 @@ class Engine:
         # The reranker `apicall train` made (index/artifacts/); None: the hand-set rerank.
         self.reranker = reranker if reranker is not None else shipped_reranker()
 
-    def candidates(self, request: SuggestRequest) -> list[tuple[SearchResult, float]]:
-        """Retrieved and reranked candidates with their final scores, best first."""
+    def rank(self, request: SuggestRequest) -> Ranking:
+        """Retrieved and reranked candidates with their final scores, best first, and how sure
+        the ranking is that the comment asks for one of them at all."""
+        started = time.perf_counter()
         hits = self.searcher.search(request.instruction, k=max(RETRIEVE_DEPTH, request.k))
-        ranked = rerank(
+        retrieved = time.perf_counter()
+        ranking = rerank_with_relevance(
             hits,
             request.instruction,
             request.workspace_specs,
@@ -143,7 +146,27 @@ class Engine:
             self.searcher.embedder,
             self.reranker,
         )
-        return self._canonical_first(ranked, hits, request)
+        ranking.candidates = self._canonical_first(ranking.candidates, hits, request)
+        if ranking.relevance is None:
+            ranking.relevance = confidence_of(ranking.candidates, request.instruction)
+        ranking.timings_ms = {"retrieve": _ms(started), "rerank": _ms(retrieved)}
+        ranking.timings_ms["retrieve"] -= ranking.timings_ms["rerank"]
+        return ranking
+
+    def candidates(self, request: SuggestRequest) -> list[tuple[SearchResult, float]]:
+        return self.rank(request).candidates
+
+    def offer(self, request: SuggestRequest) -> list[tuple[SearchResult, float]]:
+        """The candidates to show a user: none when the comment asks for no operation we have."""
+        ranking = self.rank(request)
+        return ranking.candidates if ranking.relevant(self.threshold(request)) else []
+
+    def threshold(self, request: SuggestRequest) -> float:
+        if request.min_confidence is not None:
+            return request.min_confidence
+        if self.reranker is not None and self.reranker.relevance is not None:
+            return self.reranker.relevance.threshold
+        return DEFAULT_MIN_CONFIDENCE
 
     def _canonical_first(
         self,
@@ -175,31 +198,21 @@ class Engine:
         started = time.perf_counter()
         target = request.resolved_target()
 
-        t0 = time.perf_counter()
-        hits = self.searcher.search(request.instruction, k=max(RETRIEVE_DEPTH, request.k))
-        timings["retrieve"] = _ms(t0)
-
-        t0 = time.perf_counter()
-        ranked = rerank(
-            hits,
-            request.instruction,
-            request.workspace_specs,
-            request.only_specs,
-            self.searcher.embedder,
-            self.reranker,
-        )
-        ranked = self._canonical_first(ranked, hits, request)
+        ranking = self.rank(request)
+        timings.update(ranking.timings_ms)
+        ranked = ranking.candidates
         notes: list[str] = []
         if request.model_rerank and self.runtime is not None and len(ranked) > 1:
+            t0 = time.perf_counter()
             ranked = self._model_rerank(request, ranked, control, notes)
-        timings["rerank"] = _ms(t0)
+            timings["rerank"] += _ms(t0)
         alternatives = [Alternative(Endpoint.of(h), s, h.id) for h, s in ranked[: request.k]]
-        confidence = confidence_of(ranked, request.instruction)
+        confidence = ranking.relevance or 0.0
 
         if request.mode == "generate":
             return self._generate(request, target, ranked, alternatives, timings, started, control)
 
-        if not ranked or confidence < request.min_confidence:
+        if not ranking.relevant(self.threshold(request)):
             timings.update(fill=0.0, render=0.0, total=_ms(started))
             return Suggestion(
                 request.instruction,
@@ -336,6 +349,16 @@ class Engine:
         )
 
 
+@dataclass
+class Ranking:
+    candidates: list[tuple[SearchResult, float]]
+    relevance: float | None  # 0..1: that the comment asks for one of the candidates
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def relevant(self, threshold: float) -> bool:
+        return bool(self.candidates) and (self.relevance or 0.0) >= threshold
+
+
 def rerank(
     hits: list[SearchResult],
     instruction: str,
@@ -344,17 +367,31 @@ def rerank(
     embedder: Embedder | None = None,
     reranker: LearnedReranker | None = None,
 ) -> list[tuple[SearchResult, float]]:
-    """The candidates in the learned reranker's order (index/ranking.py), or, without its model
-    or an embedder, by the hand-set scores of `hand_rerank`."""
+    return rerank_with_relevance(
+        hits, instruction, workspace_specs, only_specs, embedder, reranker
+    ).candidates
+
+
+def rerank_with_relevance(
+    hits: list[SearchResult],
+    instruction: str,
+    workspace_specs: frozenset[str] = frozenset(),
+    only_specs: frozenset[str] | None = None,
+    embedder: Embedder | None = None,
+    reranker: LearnedReranker | None = None,
+) -> Ranking:
+    """The candidates in the learned reranker's order (index/ranking.py) with its relevance, or,
+    without its model or an embedder, by the hand-set scores of `hand_rerank`."""
     if only_specs is not None:
         hits = [h for h in hits if h.spec in only_specs]
     if reranker is None or embedder is None:
-        return hand_rerank(hits, instruction, workspace_specs)
-    scores = reranker.scores(
-        candidate_features(Query.of(instruction), hits, embedder, workspace_specs)
-    )
+        return Ranking(hand_rerank(hits, instruction, workspace_specs), None)
+    features = candidate_features(Query.of(instruction), hits, embedder, workspace_specs)
+    scores = reranker.scores(features)
     ranked = sorted(zip(hits, scores.tolist(), strict=True), key=lambda pair: -pair[1])
-    return _one_per_operation(ranked, workspace_specs)
+    return Ranking(
+        _one_per_operation(ranked, workspace_specs), reranker.relevance_of(features, scores)
+    )
 
 
 def hand_rerank(

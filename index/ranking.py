@@ -35,6 +35,7 @@ from index.text import (
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 RERANKER_FILE = "reranker.lgb.txt"
+RELEVANCE_FILE = "relevance.json"
 MISSING_RANK = 200
 
 FEATURES = (
@@ -173,15 +174,27 @@ def candidate_features(
 
 
 class LearnedReranker:
-    """A LightGBM ranking model over FEATURES; higher scores rank first."""
+    """A LightGBM ranking model over FEATURES (higher scores rank first), and the relevance
+    model over its ranking when training made one (relevance.json beside the model)."""
 
-    def __init__(self, model_file: Path):
+    def __init__(self, model_file: Path, relevance: RelevanceModel | None = None):
         import lightgbm
 
         self.booster = lightgbm.Booster(model_file=str(model_file))
         names = self.booster.feature_name()
         if tuple(names) != FEATURES:
             raise ValueError(f"{model_file} was trained on other features: retrain it")
+        relevance_file = model_file.parent / RELEVANCE_FILE
+        if relevance is None and relevance_file.is_file():
+            relevance = RelevanceModel.from_json(json.loads(relevance_file.read_text()))
+        self.relevance = relevance
+
+    def relevance_of(self, features: np.ndarray, scores: np.ndarray) -> float | None:
+        if self.relevance is None:
+            return None
+        if not len(scores):
+            return 0.0
+        return self.relevance.probability(relevance_inputs(features, scores))
 
     def scores(self, features: np.ndarray) -> np.ndarray:
         if not len(features):
@@ -201,3 +214,54 @@ def shipped_reranker() -> LearnedReranker | None:
 def read_manifest() -> dict[str, Any]:
     path = ARTIFACTS / "manifest.json"
     return json.loads(path.read_text()) if path.is_file() else {}
+
+
+# What the relevance model reads of a ranking: the reranker's best score and its lead over the
+# next, and how well the best candidate fits the comment.
+RELEVANCE_FEATURES = (
+    "top_score",
+    "lead",
+    "cosine",
+    "comment_covered",
+    "names_cover",
+    "summary_covered",
+    "api_named",
+    "comment_words",
+    "verb_fits_method",
+)
+
+
+def relevance_inputs(features: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The relevance model's inputs for one ranking (features and reranker scores of its
+    candidates, in any order)."""
+    if not len(scores):
+        return np.zeros(len(RELEVANCE_FEATURES), dtype=np.float32)
+    order = np.argsort(-scores)
+    best = features[order[0]]
+    lead = float(scores[order[0]] - scores[order[1]]) if len(order) > 1 else 1.0
+    column = {name: best[i] for i, name in enumerate(FEATURES)}
+    values = [float(scores[order[0]]), lead] + [float(column[n]) for n in RELEVANCE_FEATURES[2:]]
+    return np.array(values, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class RelevanceModel:
+    """Logistic regression: the probability that a comment asks for one of the candidates at all
+    (comments such as "fix the flaky test" ask for none)."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float  # chosen on dev: at most 5% of non-API comments get a suggestion
+
+    def probability(self, inputs: np.ndarray) -> float:
+        z = float(np.dot(np.asarray(self.weights, dtype=np.float32), inputs) + self.bias)
+        return 1.0 / (1.0 + float(np.exp(-z)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"weights": list(self.weights), "bias": self.bias, "threshold": self.threshold}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RelevanceModel:
+        return cls(
+            tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"])
+        )

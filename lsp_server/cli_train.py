@@ -20,7 +20,12 @@ from index.engine import Engine
 from index.errors import ApicallError
 from index.learning import data as training_data
 from index.learning.evaluate import Evaluation, evaluate_ranking
-from index.learning.reranker import RerankerRecipe, train_reranker
+from index.learning.reranker import (
+    RerankerRecipe,
+    collect_features,
+    fit_relevance,
+    train_reranker,
+)
 from index.learning.retriever import RetrieverRecipe
 from index.learning.train import (
     candidate_lists,
@@ -30,7 +35,7 @@ from index.learning.train import (
     write_artifacts,
 )
 from index.open import open_for_search, open_for_write
-from index.ranking import ARTIFACTS, RERANKER_FILE, LearnedReranker
+from index.ranking import ARTIFACTS, RELEVANCE_FILE, RERANKER_FILE, LearnedReranker
 from index.settings import data_dir
 from lsp_server.cli_args import positive_int
 
@@ -66,16 +71,22 @@ def cmd_train(args: argparse.Namespace) -> int:
     retriever_recipe = RetrieverRecipe(epochs=args.epochs)
     reranker_recipe = RerankerRecipe(rounds=args.rounds)
     try:
-        t0 = time.perf_counter()
-        retriever = train_retriever(
-            data, data_dir() / "embedders" / "train-base.npy", retriever_recipe, bars
-        )
-        write_artifacts(retriever, None, {}, artifacts)
-        seconds["retriever"] = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        index_dir = _fresh_index(args, retriever.table, bars)
-        seconds["index"] = time.perf_counter() - t0
+        retriever = None
+        if args.reranker_only:
+            # The index was built with the current retriever: learn the reranker on it again.
+            if not args.index or not (Path(args.index) / "apicall-index.json").is_file():
+                raise ApicallError("--reranker-only needs --index DIR of an existing index")
+            index_dir = Path(args.index)
+        else:
+            t0 = time.perf_counter()
+            retriever = train_retriever(
+                data, data_dir() / "embedders" / "train-base.npy", retriever_recipe, bars
+            )
+            write_artifacts(retriever, None, {}, artifacts)
+            seconds["retriever"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            index_dir = _fresh_index(args, retriever.table, bars)
+            seconds["index"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         searcher = open_for_search(index_dir)
@@ -89,13 +100,26 @@ def cmd_train(args: argparse.Namespace) -> int:
 
         write_artifacts(retriever, reranker, {}, artifacts)
         t0 = time.perf_counter()
-        engine = Engine(searcher, reranker=LearnedReranker(artifacts / RERANKER_FILE))
+        learned = LearnedReranker(artifacts / RERANKER_FILE)
+        relevance, relevance_report = fit_relevance(
+            learned,
+            train_lists.features,
+            collect_features(searcher, data.negatives_in("train")),
+            dev_lists.features,
+            collect_features(searcher, data.negatives_in("dev")),
+        )
+        (artifacts / RELEVANCE_FILE).write_text(json.dumps(relevance.to_json(), indent=2) + "\n")
+        learned.relevance = relevance
+        seconds["relevance"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        engine = Engine(searcher, reranker=learned)
         dev = _evaluate(engine, data, "dev", bars, None)
         train = _evaluate(engine, data, "train", bars, args.eval_train_limit)
         seconds["evaluation"] = time.perf_counter() - t0
     finally:
         bars.close()
     seconds["total"] = time.perf_counter() - started
+    losses = retriever.losses if retriever is not None else []
     report = {
         "recipes": recipes_as_dict(retriever_recipe, reranker_recipe),
         "data": {
@@ -104,18 +128,21 @@ def cmd_train(args: argparse.Namespace) -> int:
             "reranker_train_comments": len(train_lists.comments),
         },
         "retriever": {
-            "steps": len(retriever.losses),
-            "first_loss": _mean(retriever.losses[:10]),
-            "last_loss": _mean(retriever.losses[-10:]),
-        },
+            "steps": len(losses),
+            "first_loss": _mean(losses[:10]),
+            "last_loss": _mean(losses[-10:]),
+        }
+        if losses
+        else {"kept": "from the index"},
         "reranker": {"best_round": reranker.best_round, "importance": reranker.importance},
+        "relevance": relevance_report,
         "dev": _summary(dev),
         "train_sample": _summary(train),
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
     }
     write_artifacts(retriever, reranker, report, artifacts)
     if args.docs:
-        figure = loss_curves(retriever.losses, reranker.train_ndcg, reranker.dev_ndcg)
+        figure = loss_curves(losses, reranker.train_ndcg, reranker.dev_ndcg)
         figure.savefig(Path(args.docs) / "training.png", dpi=110)
     print(json.dumps(report["dev"], indent=2))
     print(f"artifacts written to {artifacts}; {seconds['total']:.0f} s in all", file=sys.stderr)
@@ -187,6 +214,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     train.add_argument("--data", help="training data folder (default: data/training)")
     train.add_argument("--artifacts", help="where the trained artifacts go (index/artifacts)")
     train.add_argument("--docs", help="write the loss curves (training.png) into this folder")
+    train.add_argument(
+        "--reranker-only",
+        action="store_true",
+        help="keep the retriever; learn the reranker again on the existing --index",
+    )
     train.add_argument("--epochs", type=positive_int, default=RetrieverRecipe.epochs)
     train.add_argument("--rounds", type=positive_int, default=RerankerRecipe.rounds)
     train.add_argument(

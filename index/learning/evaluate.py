@@ -2,7 +2,7 @@
 
 Reported by group (names the API or not; API seen in training or not): top-1, top-3 and mean
 reciprocal rank; and, for comments that ask for no API call, the share that would get a
-suggestion anyway (confidence at or above the engine's threshold).
+suggestion anyway (the engine's relevance at or above its threshold: what editors are offered).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from index.engine import DEFAULT_MIN_CONFIDENCE, Engine, SuggestRequest, confidence_of
+from index.engine import Engine, SuggestRequest
 from index.learning.data import Comment, TrainingData
 from index.learning.reranker import is_answer
 
@@ -59,7 +59,6 @@ def evaluate_ranking(
     data: TrainingData,
     comments: Iterable[Comment],
     negatives: Iterable[str] = (),
-    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     progress: Callable[[], None] | None = None,
 ) -> Evaluation:
     result = Evaluation()
@@ -82,9 +81,8 @@ def evaluate_ranking(
         if progress:
             progress()
     for text in negatives:
-        ranked = engine.candidates(SuggestRequest(text, k=3))
         result.negatives += 1
-        result.negatives_suggested += bool(ranked) and confidence_of(ranked, text) >= min_confidence
+        result.negatives_suggested += bool(engine.offer(SuggestRequest(text, k=3)))
         if progress:
             progress()
     return result

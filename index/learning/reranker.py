@@ -10,7 +10,15 @@ from pathlib import Path
 import numpy as np
 
 from index.learning.data import Comment, Operation, TrainingData
-from index.ranking import FEATURES, Query, candidate_features
+from index.ranking import (
+    FEATURES,
+    RELEVANCE_FEATURES,
+    LearnedReranker,
+    Query,
+    RelevanceModel,
+    candidate_features,
+    relevance_inputs,
+)
 from index.search import Searcher, SearchResult
 
 RETRIEVAL_DEPTH = 100
@@ -133,3 +141,55 @@ def train_reranker(
 def save_model(result: RerankerResult, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(result.model_text)
+
+
+def collect_features(
+    searcher: Searcher, texts: Iterable[str], depth: int = RETRIEVAL_DEPTH
+) -> list[np.ndarray]:
+    """Candidate features for comments without a known answer (the non-API comments)."""
+    return [
+        candidate_features(Query.of(text), searcher.search(text, k=depth), searcher.embedder)
+        for text in texts
+    ]
+
+
+def _relevance_rows(reranker: LearnedReranker, feature_lists: Iterable[np.ndarray]) -> np.ndarray:
+    rows = [relevance_inputs(f, reranker.scores(f)) for f in feature_lists]
+    return np.array(rows, dtype=np.float32).reshape(-1, len(RELEVANCE_FEATURES))
+
+
+def fit_relevance(
+    reranker: LearnedReranker,
+    train_positive: list[np.ndarray],
+    train_negative: list[np.ndarray],
+    dev_positive: list[np.ndarray],
+    dev_negative: list[np.ndarray],
+    max_negative_rate: float = 0.05,
+) -> tuple[RelevanceModel, dict[str, float]]:
+    """A logistic regression on train (API comments vs others), its threshold chosen on dev: the
+    lowest that suggests something for at most `max_negative_rate` of the non-API comments."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.concatenate(
+        [_relevance_rows(reranker, train_positive), _relevance_rows(reranker, train_negative)]
+    )
+    y = np.concatenate([np.ones(len(train_positive)), np.zeros(len(train_negative))])
+    fitted = LogisticRegression(class_weight="balanced", max_iter=2000).fit(x, y)
+    model = RelevanceModel(
+        tuple(float(w) for w in fitted.coef_[0]), float(fitted.intercept_[0]), 0.5
+    )
+    negative = np.array([model.probability(r) for r in _relevance_rows(reranker, dev_negative)])
+    positive = np.array([model.probability(r) for r in _relevance_rows(reranker, dev_positive)])
+    allowed = int(np.floor(max_negative_rate * len(negative)))
+    ordered = np.sort(negative)[::-1]
+    threshold = float(ordered[allowed] + 1e-6) if allowed < len(ordered) else 0.0
+    model = RelevanceModel(model.weights, model.bias, min(max(threshold, 0.0), 1.0))
+    return model, {
+        "threshold": model.threshold,
+        "dev_negatives_suggested_pct": 100.0 * float((negative >= model.threshold).mean())
+        if len(negative)
+        else 0.0,
+        "dev_api_comments_kept_pct": 100.0 * float((positive >= model.threshold).mean())
+        if len(positive)
+        else 0.0,
+    }

@@ -46,7 +46,7 @@ def register(server: ApicallServer) -> None:
             return []
         request = suggest_request(ls, document, comment, fill=False)
         target = request.resolved_target()
-        ranked = await ls.in_thread(lambda _c: engine.candidates(request))
+        ranked = await ls.in_thread(lambda _c: engine.offer(request))
         resolvable = _client_resolves_edits(ls)
         actions = []
         for hit, _score in ranked[: ls.config.candidates]:

@@ -54,9 +54,7 @@ def register(server: ApicallServer) -> None:
                     line=line_no, character=len(lines[line_no]) if line_no < len(lines) else 0
                 ),
             )
-            for rank, (hit, _score) in enumerate(
-                engine.candidates(request)[: ls.config.candidates]
-            ):
+            for rank, (hit, _score) in enumerate(engine.offer(request)[: ls.config.candidates]):
                 row = engine.searcher.store.get_operation(hit.id)
                 if row is None:
                     continue
