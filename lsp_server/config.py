@@ -34,17 +34,15 @@ class ServerConfig:
     workspace_specs: bool = True  # find and index OpenAPI files in the workspace
 
 
+def setting_name(field_name: str) -> str:
+    """The name clients use: camelCase, as VS Code and most clients send settings."""
+    head, *rest = field_name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+# One converter per field, with the client's name: each invalid field is reported on its own.
 _converter = cattrs.Converter(forbid_extra_keys=False)
-_ALIASES = {  # camelCase, as VS Code and most clients send settings
-    "indexDir": "index_dir",
-    "modelPath": "model_path",
-    "nGpuLayers": "n_gpu_layers",
-    "fillArguments": "fill_arguments",
-    "inlineCompletion": "inline_completion",
-    "inlineDebounceMs": "inline_debounce_ms",
-    "completionTrigger": "completion_trigger",
-    "workspaceSpecs": "workspace_specs",
-}
+SETTINGS = {setting_name(f.name): f.name for f in fields(ServerConfig)}
 
 
 def parse_config(raw: Any, base: ServerConfig | None = None) -> tuple[ServerConfig, list[str]]:
@@ -62,7 +60,7 @@ def parse_config(raw: Any, base: ServerConfig | None = None) -> tuple[ServerConf
     for key, value in raw.items():
         if key in CLIENT_ONLY:
             continue
-        name = _ALIASES.get(key, key)
+        name = SETTINGS.get(key, key if key in known else "")
         if name not in known:
             errors.append(f"unknown setting {key!r}")
             continue
