@@ -123,6 +123,7 @@ def _scores(ranks: list[int | None]) -> dict[str, float]:
         "top1": 100.0 * sum(r == 1 for r in ranks) / n,
         "top3": 100.0 * sum(r is not None and r <= 3 for r in ranks) / n,
         "mrr": sum(1.0 / r for r in ranks if r) / n,
+        "top100": 100.0 * sum(r is not None for r in ranks) / n,
     }
 
 

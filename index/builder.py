@@ -16,7 +16,7 @@ from index.embed import Embedder
 from index.errors import ApicallError, IndexError_
 from index.loader import MAX_SPEC_BYTES, parse_spec_bytes
 from index.records import content_hash, extract_operations
-from index.store import IndexMeta, IndexStore
+from index.store import OPERATIONS, SPECS, IndexMeta, IndexStore
 from index.validate import validate_document
 
 SPEC_SUFFIXES = (".json", ".yaml", ".yml")
@@ -300,3 +300,32 @@ def _size(path: str) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0
+
+
+def reembed(
+    source: IndexStore,
+    target: IndexStore,
+    embedder: Embedder,
+    progress: ProgressCallback | None = None,
+    batch_rows: int = 8192,
+) -> int:
+    """Copy an index into a new one with another embedder: the rows as they are, the vectors
+    computed again from their embedding text. No spec is read or validated again, so a new
+    retriever is tried on the whole catalog in minutes. Returns the operations copied."""
+    operations = source.table(OPERATIONS)
+    specs = source.table(SPECS)
+    if operations is None or specs is None:
+        raise IndexError_(f"{source.directory} has no operations to copy")
+    with target.writing():
+        _check_embedder(target, embedder)
+        columns = [name for name in operations.schema.names if name != "vector"]
+        data = operations.to_arrow().select(columns)
+        total = data.num_rows
+        for start in range(0, total, batch_rows):
+            rows = data.slice(start, batch_rows).to_pylist()
+            target.add_operations(rows, embedder.embed([r["embedding_text"] for r in rows]))
+            if progress:
+                progress(min(start + batch_rows, total), total, min(start + batch_rows, total), 0)
+        target.upsert_specs(specs.to_arrow().to_pylist())
+        target.finish_build()
+    return total

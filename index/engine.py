@@ -389,9 +389,8 @@ def rerank_with_relevance(
     features = candidate_features(Query.of(instruction), hits, embedder, workspace_specs)
     scores = reranker.scores(features)
     ranked = sorted(zip(hits, scores.tolist(), strict=True), key=lambda pair: -pair[1])
-    return Ranking(
-        _one_per_operation(ranked, workspace_specs), reranker.relevance_of(features, scores)
-    )
+    relevance = reranker.relevance_of(features, scores, embedder.embed([instruction])[0])
+    return Ranking(_one_per_operation(ranked, workspace_specs), relevance)
 
 
 def hand_rerank(

@@ -98,11 +98,25 @@ def candidate_text(hit: SearchResult) -> str:
     return f"{hit.api_name}: {hit.what}. {humanise_identifier(hit.operation_id)}. {hit.method} {hit.path}"
 
 
-def _stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text)} - STOPWORDS - GENERIC
+def _candidate_vectors(hits: Sequence[SearchResult], embedder: Embedder) -> np.ndarray:
+    """The stored embeddings of the candidates (search returns them), else embedded now."""
+    missing = [
+        i for i, h in enumerate(hits) if h.vector is None or len(h.vector) != embedder.dimension
+    ]
+    if missing:
+        computed = embedder.embed([candidate_text(hits[i]) for i in missing])
+        for row, i in enumerate(missing):
+            hits[i].vector = computed[row]
+    return np.asarray([h.vector for h in hits], dtype=np.float32)
 
 
-def _cover(content: frozenset[str], described: set[str]) -> float:
+@functools.lru_cache(maxsize=131072)
+def _stems(text: str) -> frozenset[str]:
+    """Content stems of a text; candidates recur across comments, so their texts are cached."""
+    return frozenset(stem(w) for w in words(text)) - STOPWORDS - GENERIC
+
+
+def _cover(content: frozenset[str], described: frozenset[str]) -> float:
     return len(content & described) / len(content) if content else 0.0
 
 
@@ -116,8 +130,8 @@ def candidate_features(
     out = np.zeros((len(hits), len(FEATURES)), dtype=np.float32)
     if not hits:
         return out
-    vectors = embedder.embed([query.text, *(candidate_text(h) for h in hits)])
-    cosines = vectors[1:] @ vectors[0]
+    query_vector = embedder.embed([query.text])[0]
+    cosines = _candidate_vectors(hits, embedder) @ query_vector
     best_cosine = float(cosines.max())
     apis = Counter(h.api_name for h in hits[:20])
     in_workspace = any(h.spec in workspace_specs for h in hits)
@@ -189,12 +203,14 @@ class LearnedReranker:
             relevance = RelevanceModel.from_json(json.loads(relevance_file.read_text()))
         self.relevance = relevance
 
-    def relevance_of(self, features: np.ndarray, scores: np.ndarray) -> float | None:
+    def relevance_of(
+        self, features: np.ndarray, scores: np.ndarray, query_vector: np.ndarray
+    ) -> float | None:
         if self.relevance is None:
             return None
         if not len(scores):
             return 0.0
-        return self.relevance.probability(relevance_inputs(features, scores))
+        return self.relevance.probability(relevance_inputs(features, scores, query_vector))
 
     def scores(self, features: np.ndarray) -> np.ndarray:
         if not len(features):
@@ -231,17 +247,20 @@ RELEVANCE_FEATURES = (
 )
 
 
-def relevance_inputs(features: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """The relevance model's inputs for one ranking (features and reranker scores of its
-    candidates, in any order)."""
+def relevance_inputs(
+    features: np.ndarray, scores: np.ndarray, query_vector: np.ndarray
+) -> np.ndarray:
+    """The relevance model's inputs for one ranking: the features and reranker scores of its
+    candidates (in any order), then the comment's own vector, which says what kind of comment it
+    is ("TODO: refactor this loop" reads unlike "refund this charge" whatever was retrieved)."""
     if not len(scores):
-        return np.zeros(len(RELEVANCE_FEATURES), dtype=np.float32)
+        return np.concatenate([np.zeros(len(RELEVANCE_FEATURES), dtype=np.float32), query_vector])
     order = np.argsort(-scores)
     best = features[order[0]]
     lead = float(scores[order[0]] - scores[order[1]]) if len(order) > 1 else 1.0
     column = {name: best[i] for i, name in enumerate(FEATURES)}
     values = [float(scores[order[0]]), lead] + [float(column[n]) for n in RELEVANCE_FEATURES[2:]]
-    return np.array(values, dtype=np.float32)
+    return np.concatenate([np.array(values, dtype=np.float32), query_vector.astype(np.float32)])
 
 
 @dataclass(frozen=True)

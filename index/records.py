@@ -6,6 +6,7 @@ security schemes), so that everything downstream reads one model.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -241,6 +242,7 @@ def endpoint_name_from(method: str, path: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_")
 
 
+@functools.lru_cache(maxsize=131072)
 def humanise_identifier(identifier: str) -> str:
     """`repos/list-for-user` or `listForUser` -> `repos list for user`."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", identifier)

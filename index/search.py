@@ -12,6 +12,7 @@ from index.store import SUMMARY_COLUMNS, IndexStore, SearchHit
 
 SearchMode = Literal["vector", "keyword", "hybrid"]
 RRF_K = 60
+RESULT_COLUMNS = [*SUMMARY_COLUMNS, "vector"]
 CANDIDATES_PER_SIDE = 100
 
 
@@ -31,6 +32,7 @@ class SearchResult:
     servers: str = ""  # the operation's servers, as the JSON text stored in the index
     param_names: str = ""
     keyword_score: float = 0.0
+    vector: Any = None  # the operation's stored embedding (numpy), for the reranker
     vector_rank: int | None = None
     keyword_rank: int | None = None
     similarity: float | None = None  # cosine similarity of the query and the operation
@@ -51,6 +53,7 @@ class SearchResult:
             description=row.get("description") or "",
             servers=row.get("servers") or "",
             param_names=row.get("param_names") or "",
+            vector=row.get("vector"),
         )
 
     @property
@@ -98,10 +101,10 @@ class Searcher:
 
     def _vector(self, query: str, k: int) -> list[SearchHit]:
         vector = self.embedder.embed([query])[0]
-        return self.store.search_vector(vector, k, SUMMARY_COLUMNS)
+        return self.store.search_vector(vector, k, RESULT_COLUMNS)
 
     def _keyword(self, query: str, k: int) -> list[SearchHit]:
-        return self.store.search_keyword(keyword_query(query), k, SUMMARY_COLUMNS)
+        return self.store.search_keyword(keyword_query(query), k, RESULT_COLUMNS)
 
 
 # What of a comment is searched and ranked: comments that ask for a call are short, and in a

@@ -3,6 +3,7 @@ stemmer, the stop words and what a comment's verb asks of an HTTP method."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -51,10 +52,14 @@ STOPWORDS = {
 GENERIC = {"api", "apis", "the", "service", "rest", "v1", "v2", "v3", "com", "of", "and", "for"}
 
 
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
 def words(text: str) -> list[str]:
-    return [w for w in re.split(r"[^a-z0-9]+", text.lower()) if len(w) > 1]
+    return [w for w in _NON_WORD.split(text.lower()) if len(w) > 1]
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     for suffix in ("ies", "es", "s", "ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import shutil
 import sys
 import time
@@ -13,7 +14,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from index.builder import discover_spec_files, ingest
+from index.builder import discover_spec_files, ingest, reembed
 from index.catalog import unpacked_catalog
 from index.embed import TRAINED_TABLE_NAME, install_static_table
 from index.engine import Engine
@@ -24,6 +25,7 @@ from index.learning.reranker import (
     RerankerRecipe,
     collect_features,
     fit_relevance,
+    rankings_of,
     train_reranker,
 )
 from index.learning.retriever import RetrieverRecipe
@@ -37,6 +39,7 @@ from index.learning.train import (
 from index.open import open_for_search, open_for_write
 from index.ranking import ARTIFACTS, RELEVANCE_FILE, RERANKER_FILE, LearnedReranker
 from index.settings import data_dir
+from index.store import IndexStore
 from lsp_server.cli_args import positive_int
 
 
@@ -62,7 +65,41 @@ class StageBars:
             bar.close()
 
 
+def cmd_relevance(args: argparse.Namespace) -> int:
+    """Fit the relevance model again over the shipped reranker, on an existing --index."""
+    if not args.index or not (Path(args.index) / "apicall-index.json").is_file():
+        raise ApicallError("--relevance-only needs --index DIR of an existing index")
+    data = training_data.load(Path(args.data) if args.data else training_data.DATA_DIR)
+    artifacts = Path(args.artifacts) if args.artifacts else ARTIFACTS
+    searcher = open_for_search(Path(args.index))
+    learned = LearnedReranker(artifacts / RERANKER_FILE, relevance=None)
+    rng = random.Random(7)
+
+    def sample(texts: list[str], limit: int | None) -> list[str]:
+        return rng.sample(texts, limit) if limit is not None and len(texts) > limit else texts
+
+    train = sample([c.comment for c in data.comments_in("train")], args.train_limit)
+    dev = [c.comment for c in data.comments_in("dev")]
+    with tqdm(total=4, desc="relevance", file=sys.stderr) as bar:
+        rankings = []
+        for texts in (train, data.negatives_in("train"), dev, data.negatives_in("dev")):
+            rankings.append(collect_features(searcher, texts))
+            bar.update()
+    train_pos, train_neg, dev_pos, dev_neg = rankings
+    relevance, report = fit_relevance(
+        learned, searcher.embedder, train_pos, train_neg, dev_pos, dev_neg
+    )
+    (artifacts / RELEVANCE_FILE).write_text(json.dumps(relevance.to_json(), indent=2) + "\n")
+    manifest = json.loads((artifacts / "manifest.json").read_text())
+    manifest["relevance"] = {**report, "train_comments": len(train)}
+    (artifacts / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+    return 0
+
+
 def cmd_train(args: argparse.Namespace) -> int:
+    if args.relevance_only:
+        return cmd_relevance(args)
     started = time.perf_counter()
     data = training_data.load(Path(args.data) if args.data else training_data.DATA_DIR)
     artifacts = Path(args.artifacts) if args.artifacts else ARTIFACTS
@@ -103,9 +140,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         learned = LearnedReranker(artifacts / RERANKER_FILE)
         relevance, relevance_report = fit_relevance(
             learned,
-            train_lists.features,
+            searcher.embedder,
+            rankings_of(train_lists),
             collect_features(searcher, data.negatives_in("train")),
-            dev_lists.features,
+            rankings_of(dev_lists),
             collect_features(searcher, data.negatives_in("dev")),
         )
         (artifacts / RELEVANCE_FILE).write_text(json.dumps(relevance.to_json(), indent=2) + "\n")
@@ -162,7 +200,9 @@ def _fresh_index(args: argparse.Namespace, retriever_table: Any, bars: StageBars
 
     install_static_table(index_dir, retriever_table, TRAINED_TABLE_NAME)
     store, embedder = open_for_write(index_dir, "static")
-    if args.specs:
+    if args.from_index:
+        reembed(IndexStore(Path(args.from_index), create=False), store, embedder, tick)
+    elif args.specs:
         files, _ = discover_spec_files(Path(p) for p in args.specs)
         ingest(store, embedder, files, progress=tick)
     else:
@@ -211,6 +251,10 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         help="the catalog tarball whose index the reranker learns on",
     )
     source.add_argument("--specs", nargs="+", help="spec files or folders instead of the catalog")
+    source.add_argument(
+        "--from-index",
+        help="an index of the catalog to copy with the new retriever (skips reading the specs)",
+    )
     train.add_argument("--data", help="training data folder (default: data/training)")
     train.add_argument("--artifacts", help="where the trained artifacts go (index/artifacts)")
     train.add_argument("--docs", help="write the loss curves (training.png) into this folder")
@@ -218,6 +262,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         "--reranker-only",
         action="store_true",
         help="keep the retriever; learn the reranker again on the existing --index",
+    )
+    train.add_argument(
+        "--relevance-only",
+        action="store_true",
+        help="keep the retriever and the reranker; fit the relevance model again on --index",
     )
     train.add_argument("--epochs", type=positive_int, default=RetrieverRecipe.epochs)
     train.add_argument("--rounds", type=positive_int, default=RerankerRecipe.rounds)

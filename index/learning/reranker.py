@@ -3,16 +3,17 @@ retrieval returns for each train comment (label 1: the operation the comment ask
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from index.embed import Embedder
 from index.learning.data import Comment, Operation, TrainingData
 from index.ranking import (
     FEATURES,
-    RELEVANCE_FEATURES,
     LearnedReranker,
     Query,
     RelevanceModel,
@@ -56,15 +57,30 @@ def collect_candidates(
     comments: Iterable[Comment],
     depth: int = RETRIEVAL_DEPTH,
     progress: Callable[[], None] | None = None,
+    seed: int = 13,
 ) -> CandidateLists:
+    """Features of the retrieved candidates of each comment. The workspace is simulated, since
+    the comments come without one: for 30% of them the answer's spec is a workspace spec (as when
+    a developer works in that API's repository), for 10% another retrieved spec is (a workspace
+    that has nothing to do with the comment), so the reranker learns what workspace membership
+    is worth instead of never seeing it."""
+    rng = random.Random(seed)
     lists = CandidateLists()
     for comment in comments:
         hits = searcher.search(comment.comment, k=depth)
         operation = data.operations[comment.op]
-        lists.features.append(
-            candidate_features(Query.of(comment.comment), hits, searcher.embedder)
-        )
-        lists.labels.append(np.array([is_answer(h, operation) for h in hits], dtype=np.float32))
+        labels = np.array([is_answer(h, operation) for h in hits], dtype=np.float32)
+        workspace: frozenset[str] = frozenset()
+        draw = rng.random()
+        answers = [h.spec for h, y in zip(hits, labels, strict=True) if y]
+        others = sorted({h.spec for h in hits} - set(answers))
+        if draw < 0.3 and answers:
+            workspace = frozenset(answers[:1])
+        elif draw < 0.4 and others:
+            workspace = frozenset([rng.choice(others)])
+        query = Query.of(comment.comment)
+        lists.features.append(candidate_features(query, hits, searcher.embedder, workspace))
+        lists.labels.append(labels)
         lists.comments.append(comment)
         if progress:
             progress()
@@ -143,27 +159,47 @@ def save_model(result: RerankerResult, path: Path) -> None:
     path.write_text(result.model_text)
 
 
+@dataclass
+class Rankings:
+    """Comments with the features of their retrieved candidates (no answer needed)."""
+
+    texts: list[str]
+    features: list[np.ndarray]
+
+
 def collect_features(
     searcher: Searcher, texts: Iterable[str], depth: int = RETRIEVAL_DEPTH
-) -> list[np.ndarray]:
-    """Candidate features for comments without a known answer (the non-API comments)."""
-    return [
+) -> Rankings:
+    texts = list(texts)
+    features = [
         candidate_features(Query.of(text), searcher.search(text, k=depth), searcher.embedder)
         for text in texts
     ]
+    return Rankings(texts, features)
 
 
-def _relevance_rows(reranker: LearnedReranker, feature_lists: Iterable[np.ndarray]) -> np.ndarray:
-    rows = [relevance_inputs(f, reranker.scores(f)) for f in feature_lists]
-    return np.array(rows, dtype=np.float32).reshape(-1, len(RELEVANCE_FEATURES))
+def rankings_of(lists: CandidateLists) -> Rankings:
+    return Rankings([c.comment for c in lists.comments], lists.features)
+
+
+def _relevance_rows(
+    reranker: LearnedReranker, rankings: Rankings, embedder: Embedder
+) -> np.ndarray:
+    vectors = embedder.embed(rankings.texts)
+    rows = [
+        relevance_inputs(f, reranker.scores(f), v)
+        for f, v in zip(rankings.features, vectors, strict=True)
+    ]
+    return np.array(rows, dtype=np.float32).reshape(len(rows), -1)
 
 
 def fit_relevance(
     reranker: LearnedReranker,
-    train_positive: list[np.ndarray],
-    train_negative: list[np.ndarray],
-    dev_positive: list[np.ndarray],
-    dev_negative: list[np.ndarray],
+    embedder: Embedder,
+    train_positive: Rankings,
+    train_negative: Rankings,
+    dev_positive: Rankings,
+    dev_negative: Rankings,
     max_negative_rate: float = 0.05,
 ) -> tuple[RelevanceModel, dict[str, float]]:
     """A logistic regression on train (API comments vs others), its threshold chosen on dev: the
@@ -171,15 +207,22 @@ def fit_relevance(
     from sklearn.linear_model import LogisticRegression
 
     x = np.concatenate(
-        [_relevance_rows(reranker, train_positive), _relevance_rows(reranker, train_negative)]
+        [
+            _relevance_rows(reranker, train_positive, embedder),
+            _relevance_rows(reranker, train_negative, embedder),
+        ]
     )
-    y = np.concatenate([np.ones(len(train_positive)), np.zeros(len(train_negative))])
+    y = np.concatenate([np.ones(len(train_positive.texts)), np.zeros(len(train_negative.texts))])
     fitted = LogisticRegression(class_weight="balanced", max_iter=2000).fit(x, y)
     model = RelevanceModel(
         tuple(float(w) for w in fitted.coef_[0]), float(fitted.intercept_[0]), 0.5
     )
-    negative = np.array([model.probability(r) for r in _relevance_rows(reranker, dev_negative)])
-    positive = np.array([model.probability(r) for r in _relevance_rows(reranker, dev_positive)])
+    negative = np.array(
+        [model.probability(r) for r in _relevance_rows(reranker, dev_negative, embedder)]
+    )
+    positive = np.array(
+        [model.probability(r) for r in _relevance_rows(reranker, dev_positive, embedder)]
+    )
     allowed = int(np.floor(max_negative_rate * len(negative)))
     ordered = np.sort(negative)[::-1]
     threshold = float(ordered[allowed] + 1e-6) if allowed < len(ordered) else 0.0
