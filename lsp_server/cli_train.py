@@ -22,6 +22,7 @@ from index.errors import ApicallError
 from index.learning import data as training_data
 from index.learning.evaluate import Evaluation, evaluate_ranking
 from index.learning.reranker import (
+    CandidateLists,
     RerankerRecipe,
     collect_features,
     fit_relevance,
@@ -31,7 +32,9 @@ from index.learning.reranker import (
 from index.learning.retriever import RetrieverRecipe
 from index.learning.train import (
     candidate_lists,
+    fold_of,
     loss_curves,
+    merged,
     recipes_as_dict,
     train_retriever,
     write_artifacts,
@@ -51,6 +54,9 @@ class StageBars:
 
     def __call__(self, stage: str, done: int, total: int, message: str) -> None:
         bar = self.bars.get(stage)
+        if bar is not None and done < bar.n:  # the same stage again (the next fold)
+            bar.close()
+            bar = None
         if bar is None:
             for other in self.bars.values():
                 other.close()
@@ -127,7 +133,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
         t0 = time.perf_counter()
         searcher = open_for_search(index_dir)
-        train_lists = candidate_lists(searcher, data, "train", bars, args.train_limit)
+        if args.folds > 1 and retriever is not None:
+            train_lists = _out_of_fold_lists(args, data, retriever_recipe, bars)
+        else:
+            train_lists = candidate_lists(searcher, data, "train", bars, args.train_limit)
         dev_lists = candidate_lists(searcher, data, "dev", bars, None)
         seconds["candidates"] = time.perf_counter() - t0
 
@@ -187,9 +196,43 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fresh_index(args: argparse.Namespace, retriever_table: Any, bars: StageBars) -> Path:
+def _out_of_fold_lists(
+    args: argparse.Namespace,
+    data: training_data.TrainingData,
+    recipe: RetrieverRecipe,
+    bars: StageBars,
+) -> CandidateLists:
+    """The reranker's train data from retrievers that never saw those comments: for each fold, a
+    retriever trained on the other folds ranks the fold's comments. Ranked by the final
+    retriever instead, the train comments would find their answers far more easily than any new
+    comment does, and the reranker would learn to trust the vector side too much."""
+    comments = data.comments_in("train")
+    lists = []
+    for fold in range(args.folds):
+        inside = [c for c in comments if fold_of(c.op, args.folds) == fold]
+        outside = [c for c in comments if fold_of(c.op, args.folds) != fold]
+        retriever = train_retriever(
+            data, data_dir() / "embedders" / "train-base.npy", recipe, bars, outside
+        )
+        fold_index = _fresh_index(
+            args, retriever.table, bars, Path(f"{_index_dir(args)}-fold{fold}")
+        )
+        searcher = open_for_search(fold_index)
+        limit = args.train_limit // args.folds if args.train_limit else None
+        lists.append(candidate_lists(searcher, data, f"train, fold {fold}", bars, limit, inside))
+        shutil.rmtree(fold_index)
+    return merged(lists)
+
+
+def _index_dir(args: argparse.Namespace) -> Path:
+    return Path(args.index) if args.index else data_dir() / "training-index"
+
+
+def _fresh_index(
+    args: argparse.Namespace, retriever_table: Any, bars: StageBars, index_dir: Path | None = None
+) -> Path:
     """The catalog (or the given specs) indexed with the retriever just trained."""
-    index_dir = Path(args.index) if args.index else data_dir() / "training-index"
+    index_dir = index_dir or _index_dir(args)
     if index_dir.exists():
         if not (index_dir / "apicall-index.json").is_file():
             raise ApicallError(f"{index_dir} exists and is not an apicall index: name another")
@@ -267,6 +310,12 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         "--relevance-only",
         action="store_true",
         help="keep the retriever and the reranker; fit the relevance model again on --index",
+    )
+    train.add_argument(
+        "--folds",
+        type=positive_int,
+        default=1,
+        help="2 or more: out-of-fold retrievers rank the reranker's train comments",
     )
     train.add_argument("--epochs", type=positive_int, default=RetrieverRecipe.epochs)
     train.add_argument("--rounds", type=positive_int, default=RerankerRecipe.rounds)

@@ -14,6 +14,7 @@ from index.embed import install_static_table
 from index.engine import Engine
 from index.learning import data as training_data
 from index.learning.evaluate import evaluate_ranking
+from index.learning.train import fold_of, hard_negative_triples
 from index.open import open_for_search
 from index.settings import data_dir
 from tests.conftest import FIXTURES, SPECS
@@ -34,6 +35,16 @@ def test_the_split_keeps_operations_and_unseen_apis_on_one_side():
     assert unseen and all(data.operations[c.op].spec not in train_specs for c in unseen)
     assert 0.15 < len(dev) / len(data.comments) < 0.3
     assert data.negatives_in("dev") and data.negatives_in("train")
+    folds = {fold_of(c.op, 2) for c in data.comments_in("train")}
+    assert folds == {0, 1}
+
+
+def test_out_of_fold_retrievers_leave_out_their_fold(tmp_path):
+    data = training_data.load()
+    comments = data.comments_in("train")[:400]
+    inside = [c for c in comments if fold_of(c.op, 2) == 0]
+    triples = hard_negative_triples(data, comments=[c for c in comments if fold_of(c.op, 2) == 1])
+    assert inside and {t.query for t in triples}.isdisjoint({c.comment for c in inside})
 
 
 def test_toy_training_learns(tmp_path):
@@ -52,6 +63,8 @@ def test_toy_training_learns(tmp_path):
         "30",
         "--rounds",
         "30",
+        "--folds",
+        "1",  # eight train operations are too few to split into folds
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "retriever" in done.stderr and "reranker" not in done.stdout  # progress on stderr

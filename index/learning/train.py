@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import time
@@ -28,7 +29,7 @@ from index.embed import (
     distill_static_table,
     save_trained_table,
 )
-from index.learning.data import Operation, TrainingData, operation_text
+from index.learning.data import Comment, Operation, TrainingData, operation_text
 from index.learning.reranker import (
     CandidateLists,
     RerankerRecipe,
@@ -55,7 +56,14 @@ class TrainReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def hard_negative_triples(data: TrainingData, seed: int = 13) -> list[Triple]:
+def fold_of(op: str, folds: int) -> int:
+    """Which cross-fitting fold an operation's comments fall in (both comments together)."""
+    return int(hashlib.sha1(f"fold:{op}".encode()).hexdigest()[:8], 16) % folds
+
+
+def hard_negative_triples(
+    data: TrainingData, seed: int = 13, comments: Sequence[Comment] | None = None
+) -> list[Triple]:
     """(comment, its operation, a sibling) for every train comment. A sibling is an operation of
     the same spec, preferably on the same or a related path (list vs item, another method, an
     action sub-resource): the confusions retrieval must learn to avoid."""
@@ -67,7 +75,7 @@ def hard_negative_triples(data: TrainingData, seed: int = 13) -> list[Triple]:
     everything = [o for ops in by_spec.values() for o in ops]
     texts = {o.op: operation_text(o) for o in everything}
     triples = []
-    for comment in data.comments_in("train"):
+    for comment in comments if comments is not None else data.comments_in("train"):
         operation = data.operations[comment.op]
         siblings = [o for o in by_spec.get(operation.spec, []) if o.op != operation.op]
         related = [
@@ -91,10 +99,14 @@ def base_table(cache: Path) -> tuple[np.ndarray, Path]:
 
 
 def train_retriever(
-    data: TrainingData, cache: Path, recipe: RetrieverRecipe, progress: Progress
+    data: TrainingData,
+    cache: Path,
+    recipe: RetrieverRecipe,
+    progress: Progress,
+    comments: Sequence[Comment] | None = None,
 ) -> RetrieverResult:
     table, tokenizer = base_table(cache)
-    triples = hard_negative_triples(data, recipe.seed)
+    triples = hard_negative_triples(data, recipe.seed, comments)
     return train_static_retriever(
         triples,
         table,
@@ -105,11 +117,17 @@ def train_retriever(
 
 
 def candidate_lists(
-    searcher: Searcher, data: TrainingData, split: str, progress: Progress, limit: int | None
+    searcher: Searcher,
+    data: TrainingData,
+    split: str,
+    progress: Progress,
+    limit: int | None,
+    comments: Sequence[Comment] | None = None,
 ) -> CandidateLists:
-    comments = data.comments_in(split)  # type: ignore[arg-type]
+    if comments is None:
+        comments = data.comments_in(split)  # type: ignore[arg-type]
     if limit is not None and len(comments) > limit:
-        comments = random.Random(7).sample(comments, limit)
+        comments = random.Random(7).sample(list(comments), limit)
     done = [0]
 
     def tick() -> None:
@@ -174,3 +192,12 @@ def loss_curves(
 
 def recipes_as_dict(retriever: RetrieverRecipe, reranker: RerankerRecipe) -> dict[str, Any]:
     return {"retriever": asdict(retriever), "reranker": asdict(reranker)}
+
+
+def merged(lists: Sequence[CandidateLists]) -> CandidateLists:
+    out = CandidateLists()
+    for part in lists:
+        out.features += part.features
+        out.labels += part.labels
+        out.comments += part.comments
+    return out
