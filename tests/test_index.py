@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from index.builder import discover_spec_files, ingest, remove_spec
+from index.engine import RETRIEVE_DEPTH, Engine, SuggestRequest
 from index.open import open_for_search, open_for_write
 from tests.conftest import BROKEN, ROOT, corpus_specs
 
@@ -138,7 +139,10 @@ def test_hybrid_ranking_on_real_catalog_specs(tmp_path):
 
     # Exact identifiers and paths are found by the keyword side even where embeddings blur.
     assert searcher.search("repos/list-for-user", k=1)[0].path == "/users/{username}/repos"
-    customers = searcher.search("Stripe create a customer", k=5)
+    # Retrieval feeds the reranker its top 100; the engine's ranking is what users see.
+    customers = searcher.search("Stripe create a customer", k=RETRIEVE_DEPTH)
     assert ("POST", "/v1/customers") in [(r.method, r.path) for r in customers]
+    best = Engine(searcher).candidates(SuggestRequest("Stripe create a customer"))[0][0]
+    assert (best.method, best.path) == ("POST", "/v1/customers")
     sms = searcher.search("send an SMS message with Twilio", k=5)
     assert any("Messages" in r.path and r.method == "POST" for r in sms)
