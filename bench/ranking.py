@@ -167,8 +167,8 @@ def report() -> None:
         "hand-set rerank, on this session's index format (keyword text with parameter names, "
         "100 candidates per side). Its index is the catalog index re-embedded with that table "
         "(`index.builder.reembed`, as `apicall train --from-index` does); the others run on the "
-        "index `apicall train` built. On the same comments the CEO's measurement of the shipped "
-        "engine before this work was 43% top-1 / 57% top-3 (a held-out set we do not have).",
+        "index `apicall train` built. On its own held-out comments the CEO measured the shipped "
+        "engine before this work at 43% top-1 / 57% top-3 (a set we do not have).",
         "",
         "Commands:",
         "",
