@@ -38,6 +38,7 @@ class ApicallServer(LanguageServer):
         self.defaults = ServerConfig()
         self.config = ServerConfig()
         self.engine: Engine | None = None
+        self.index_generation = 0  # counts reopenings of the index (after writes, new settings)
         self.runtime: ModelRuntime | None = None
         self.workspace_spec_keys: set[str] = set()
         self.background: set[asyncio.Task[Any]] = set()
@@ -55,6 +56,7 @@ class ApicallServer(LanguageServer):
         """The engine over the configured index, or None while there is no index yet."""
         if self.engine is not None:
             return self.engine
+        generation = self.index_generation
         try:
             searcher = open_for_search(self.index_dir)
         except ApicallError as exc:
@@ -62,8 +64,12 @@ class ApicallServer(LanguageServer):
                 self.no_index_reported = True
                 self.show(types.MessageType.Warning, f"apicall: {exc}")
             return None
-        self.engine = Engine(searcher, self.runtime)
-        return self.engine
+        engine = Engine(searcher, self.runtime)
+        # Opened before a reset (a workspace spec written meanwhile): its tables are an older
+        # version, so it serves this call only and the next one opens the index again.
+        if generation == self.index_generation:
+            self.engine = engine
+        return engine
 
     def start_model(self) -> None:
         if self.runtime is not None:
@@ -79,6 +85,7 @@ class ApicallServer(LanguageServer):
             self.engine.runtime = self.runtime
 
     def reset_index(self) -> None:
+        self.index_generation += 1
         self.engine = None
         self.no_index_reported = False
 

@@ -48,7 +48,8 @@ def complete(
     from llama_cpp import StoppingCriteriaList
 
     prompt_tokens = len(llm.tokenize(prompt.encode("utf-8"), special=True))
-    _check_fits(llm, prompt_tokens, max_tokens)
+    _check_fits(llm, prompt_tokens, MIN_ANSWER_TOKENS)
+    max_tokens = min(max_tokens, llm.n_ctx() - prompt_tokens)
     started = time.perf_counter()
     first_token_at: float | None = None
     pieces: list[str] = []
@@ -87,6 +88,9 @@ def complete(
     return Completion(
         text, prompt_tokens, completion_tokens, first - started, ended - first, finish
     )
+
+
+MIN_ANSWER_TOKENS = 8  # below this no answer is worth generating
 
 
 def _check_fits(llm: Any, prompt_tokens: int, answer_tokens: int) -> None:

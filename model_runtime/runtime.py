@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import os
@@ -192,3 +193,18 @@ class ModelRuntime:
         with self._lock:
             control.raise_if_stopped()
             return work(self._llm, control)
+
+    async def run_async(
+        self,
+        work: Callable[[Any, RequestControl], T],
+        control: RequestControl | None = None,
+    ) -> T:
+        """`run` in a worker thread; cancelling the awaiting task stops generation."""
+        control = control or RequestControl.with_budget(self.config.request_timeout_s)
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(None, self.run, work, control)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            control.cancel()
+            raise

@@ -292,7 +292,9 @@ async def test_workspace_specs_are_indexed_and_a_broken_one_reported(client, wor
 
 @pytest.mark.asyncio
 async def test_configuration_change_is_applied(client, workspace):
-    text = "# list the books in the catalogue\n"
+    # A comment that a workspace spec answers: with the catalog off, only that spec is offered
+    # (a comment that no workspace spec answers gets no offer at all: relevance).
+    text = "# how many units of this SKU are in the warehouse\n"
     uri = open_doc(client, workspace, "cfg.py", "python", text)
     assert len(await actions_at(client, uri, 0)) == 3
     client.workspace_did_change_configuration(
@@ -303,7 +305,9 @@ async def test_configuration_change_is_applied(client, workspace):
     await wait_for(lambda: any("settings applied" in m.message for m in client.log_messages))
     # With the catalog off only workspace specs are offered: the bookshop is not one.
     titles = [a.title for a in await actions_at(client, uri, 0)]
-    assert titles == ["Insert API call: GET /stock/{sku} (Warehouse Inventory API)"]
+    assert titles == ["Insert API call: GET /stock/{sku} (Warehouse Inventory API)"], [
+        m.message for m in client.log_messages
+    ]
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(settings={"apicall": {"catalog": True}})
     )
