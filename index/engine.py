@@ -138,7 +138,7 @@ class Engine:
         started = time.perf_counter()
         hits = self.searcher.search(request.instruction, k=max(RETRIEVE_DEPTH, request.k))
         retrieved = time.perf_counter()
-        ranking = rerank_with_relevance(
+        ranking = rerank(
             hits,
             request.instruction,
             request.workspace_specs,
@@ -360,19 +360,6 @@ class Ranking:
 
 
 def rerank(
-    hits: list[SearchResult],
-    instruction: str,
-    workspace_specs: frozenset[str] = frozenset(),
-    only_specs: frozenset[str] | None = None,
-    embedder: Embedder | None = None,
-    reranker: LearnedReranker | None = None,
-) -> list[tuple[SearchResult, float]]:
-    return rerank_with_relevance(
-        hits, instruction, workspace_specs, only_specs, embedder, reranker
-    ).candidates
-
-
-def rerank_with_relevance(
     hits: list[SearchResult],
     instruction: str,
     workspace_specs: frozenset[str] = frozenset(),

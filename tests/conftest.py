@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import tarfile
 from pathlib import Path
@@ -50,3 +51,14 @@ def corpus_specs(tmp_path: Path, names: list[str]) -> Path:
     found = {p.name for p in out.iterdir()}
     assert {n.replace("/", "__") for n in wanted} == found, "a named spec is not in the corpus"
     return out
+
+
+def index_env(index_dir: Path, data_dir: Path, specs: list[Path]) -> dict[str, str]:
+    """An index of the given specs, and the environment that points a server process at it."""
+    from index.builder import discover_spec_files, ingest
+    from index.open import open_for_write
+
+    files, _ = discover_spec_files(specs)
+    store, embedder = open_for_write(index_dir)
+    ingest(store, embedder, files, workers=1)
+    return {**os.environ, "APICALL_INDEX": str(index_dir), "APICALL_DATA_DIR": str(data_dir)}

@@ -82,9 +82,9 @@ def test_the_verb_of_the_instruction_breaks_a_near_tie():
     item = _result("GET", "/calendars/{calendarId}/events/{eventId}", "Returns an event", 0.0330)
     collection = _result("GET", "/calendars/{calendarId}/events", "Returns events", 0.0328)
     create = _result("POST", "/calendars/{calendarId}/events", "Creates an event", 0.0329)
-    listed = rerank([item, create, collection], "list the events of a calendar")
+    listed = rerank([item, create, collection], "list the events of a calendar").candidates
     assert listed[0][0] is collection
-    created = rerank([item, collection, create], "create an event in a calendar")
+    created = rerank([item, collection, create], "create an event in a calendar").candidates
     assert created[0][0] is create
 
 

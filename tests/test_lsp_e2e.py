@@ -4,7 +4,6 @@ the real default model, driven by pytest-lsp with VS Code's and Neovim's client 
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -14,26 +13,15 @@ import pytest_asyncio
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from index.builder import discover_spec_files, ingest
-from index.open import open_for_write
-from tests.conftest import FIXTURES, SPECS
+from tests.conftest import FIXTURES, SPECS, index_env
 
 CLIENTS = ["visual-studio-code", "neovim"]
 
 
 @pytest.fixture(scope="module")
 def lsp_env(tmp_path_factory: pytest.TempPathFactory, isolated_data_dir: Path) -> dict[str, str]:
-    index_dir = tmp_path_factory.mktemp("lsp-index")
-    files, _ = discover_spec_files(
-        [SPECS / "petstore_v2.json", SPECS / "bookshop_v30.yaml", SPECS / "weather_v31.yaml"]
-    )
-    store, embedder = open_for_write(index_dir)
-    ingest(store, embedder, files, workers=1)
-    return {
-        **os.environ,
-        "APICALL_INDEX": str(index_dir),
-        "APICALL_DATA_DIR": str(isolated_data_dir),
-    }
+    specs = [SPECS / "petstore_v2.json", SPECS / "bookshop_v30.yaml", SPECS / "weather_v31.yaml"]
+    return index_env(tmp_path_factory.mktemp("lsp-index"), isolated_data_dir, specs)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ protocol errors answered as the LSP specification says. Raw JSON-RPC over the re
 from __future__ import annotations
 
 import json
-import os
 import queue
 import random
 import subprocess
@@ -16,9 +15,7 @@ from typing import Any
 
 import pytest
 
-from index.builder import discover_spec_files, ingest
-from index.open import open_for_write
-from tests.conftest import SPECS
+from tests.conftest import SPECS, index_env
 
 
 def frame(message: Any) -> bytes:
@@ -82,15 +79,8 @@ class RawClient:
 
 @pytest.fixture(scope="module")
 def server_env(tmp_path_factory: pytest.TempPathFactory, isolated_data_dir: Path) -> dict[str, str]:
-    index_dir = tmp_path_factory.mktemp("fuzz-index")
-    files, _ = discover_spec_files([SPECS / "petstore_v2.json", SPECS / "bookshop_v30.yaml"])
-    store, embedder = open_for_write(index_dir)
-    ingest(store, embedder, files, workers=1)
-    return {
-        **os.environ,
-        "APICALL_INDEX": str(index_dir),
-        "APICALL_DATA_DIR": str(isolated_data_dir),
-    }
+    specs = [SPECS / "petstore_v2.json", SPECS / "bookshop_v30.yaml"]
+    return index_env(tmp_path_factory.mktemp("fuzz-index"), isolated_data_dir, specs)
 
 
 @pytest.fixture
