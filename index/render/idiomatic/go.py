@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from index.render.idiomatic.literals import go_string
 from index.render.idiomatic.model import IdiomaticRequest, Snippet
+from index.render.strings import GO
 
 
 def go_net_http(req: IdiomaticRequest) -> Snippet:
@@ -13,10 +13,10 @@ def go_net_http(req: IdiomaticRequest) -> Snippet:
     body = req.body_text
     if body is not None:
         imports.add("strings")
-        lines.append(f"payload := strings.NewReader({go_string(body)})")
+        lines.append(f"payload := strings.NewReader({GO.literal(body)})")
         body_arg = "payload"
     lines.append(
-        f"req, err := http.NewRequest({go_string(req.method)}, {go_string(req.url_with_query)}, {body_arg})"
+        f"req, err := http.NewRequest({GO.literal(req.method)}, {GO.literal(req.url_with_query)}, {body_arg})"
     )
     lines += ["if err != nil {", "\tlog.Fatal(err)", "}"]
     cred = req.credential
@@ -29,9 +29,9 @@ def go_net_http(req: IdiomaticRequest) -> Snippet:
         elif cred.kind == "bearer":
             lines.append(f'req.Header.Set("Authorization", "Bearer "+os.Getenv("{cred.env_var}"))')
         else:
-            lines.append(f'req.Header.Set({go_string(cred.header)}, os.Getenv("{cred.env_var}"))')
+            lines.append(f'req.Header.Set({GO.literal(cred.header)}, os.Getenv("{cred.env_var}"))')
     for name, value in req.headers:
-        lines.append(f"req.Header.Set({go_string(name)}, {go_string(value)})")
+        lines.append(f"req.Header.Set({GO.literal(name)}, {GO.literal(value)})")
     lines += [
         "res, err := http.DefaultClient.Do(req)",
         "if err != nil {",

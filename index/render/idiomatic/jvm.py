@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from index.render.idiomatic.literals import java_string, kotlin_string
 from index.render.idiomatic.model import IdiomaticRequest, Snippet
+from index.render.strings import JAVA, KOTLIN
 
 
 def java_http_client(req: IdiomaticRequest) -> Snippet:
@@ -16,7 +16,7 @@ def java_http_client(req: IdiomaticRequest) -> Snippet:
     lines = [
         "HttpClient client = HttpClient.newHttpClient();",
         "HttpRequest request = HttpRequest.newBuilder()",
-        f"    .uri(URI.create({java_string(req.url_with_query)}))",
+        f"    .uri(URI.create({JAVA.literal(req.url_with_query)}))",
     ]
     cred = req.credential
     if cred is not None:
@@ -33,15 +33,15 @@ def java_http_client(req: IdiomaticRequest) -> Snippet:
             )
         else:
             lines.append(
-                f'    .header({java_string(cred.header)}, System.getenv("{cred.env_var}"))'
+                f'    .header({JAVA.literal(cred.header)}, System.getenv("{cred.env_var}"))'
             )
     for name, value in req.headers:
-        lines.append(f"    .header({java_string(name)}, {java_string(value)})")
+        lines.append(f"    .header({JAVA.literal(name)}, {JAVA.literal(value)})")
     if req.body_text is not None:
-        publisher = f"HttpRequest.BodyPublishers.ofString({java_string(req.body_text)})"
+        publisher = f"HttpRequest.BodyPublishers.ofString({JAVA.literal(req.body_text)})"
     else:
         publisher = "HttpRequest.BodyPublishers.noBody()"
-    lines.append(f"    .method({java_string(req.method)}, {publisher})")
+    lines.append(f"    .method({JAVA.literal(req.method)}, {publisher})")
     lines.append("    .build();")
     lines.append(
         "HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());"
@@ -61,11 +61,11 @@ def kotlin_okhttp(req: IdiomaticRequest) -> Snippet:
         ]
         content_type = next((v for n, v in req.headers if n == "Content-Type"), "text/plain")
         lines.append(
-            f"val body = {kotlin_string(req.body_text)}"
-            f".toRequestBody({kotlin_string(content_type)}.toMediaType())"
+            f"val body = {KOTLIN.literal(req.body_text)}"
+            f".toRequestBody({KOTLIN.literal(content_type)}.toMediaType())"
         )
         body = "body"
-    lines += ["val request = Request.Builder()", f"    .url({kotlin_string(req.url_with_query)})"]
+    lines += ["val request = Request.Builder()", f"    .url({KOTLIN.literal(req.url_with_query)})"]
     cred = req.credential
     if cred is not None:
         if cred.kind == "basic":
@@ -80,12 +80,12 @@ def kotlin_okhttp(req: IdiomaticRequest) -> Snippet:
             )
         else:
             lines.append(
-                f'    .header({kotlin_string(cred.header)}, System.getenv("{cred.env_var}") ?: "")'
+                f'    .header({KOTLIN.literal(cred.header)}, System.getenv("{cred.env_var}") ?: "")'
             )
     for name, value in req.headers:
         if name != "Content-Type":
-            lines.append(f"    .header({kotlin_string(name)}, {kotlin_string(value)})")
-    lines.append(f"    .method({kotlin_string(req.method)}, {body})")
+            lines.append(f"    .header({KOTLIN.literal(name)}, {KOTLIN.literal(value)})")
+    lines.append(f"    .method({KOTLIN.literal(req.method)}, {body})")
     lines.append("    .build()")
     lines += [
         "client.newCall(request).execute().use { response ->",

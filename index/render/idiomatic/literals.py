@@ -1,57 +1,10 @@
-"""String and data literals for the languages of the idiomatic renderers."""
+"""Data literals (objects, lists) for the idiomatic renderers; strings: index/render/strings.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from index.render.strings import (
-    CSHARP,
-    GO,
-    JAVA,
-    KOTLIN,
-    PHP_SINGLE,
-    RUBY_SINGLE,
-    RUST,
-    SWIFT,
-    C,
-    json_text,
-)
-
-
-def c_string(text: str) -> str:
-    return C.literal(text)
-
-
-def go_string(text: str) -> str:
-    return GO.literal(text)
-
-
-def java_string(text: str) -> str:
-    return JAVA.literal(text)
-
-
-def kotlin_string(text: str) -> str:
-    return KOTLIN.literal(text)
-
-
-def csharp_string(text: str) -> str:
-    return CSHARP.literal(text)
-
-
-def rust_string(text: str) -> str:
-    return RUST.literal(text)
-
-
-def swift_string(text: str) -> str:
-    return SWIFT.literal(text)
-
-
-def php_string(text: str) -> str:
-    return PHP_SINGLE.literal(text)
-
-
-def ruby_string(text: str) -> str:
-    return RUBY_SINGLE.literal(text)
+from index.render.strings import json_text
 
 
 def js_literal(value: Any, indent: str = "  ", level: int = 0) -> str:

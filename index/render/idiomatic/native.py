@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from index.render.idiomatic.literals import c_string, csharp_string, rust_string, swift_string
 from index.render.idiomatic.model import IdiomaticRequest, Snippet
+from index.render.strings import CSHARP, RUST, SWIFT, C
 
 
 def c_libcurl_env(req: IdiomaticRequest) -> Snippet:
@@ -27,18 +27,18 @@ def c_libcurl_env(req: IdiomaticRequest) -> Snippet:
                 "    char auth_header[1024];",
                 # The spec's header name is an argument, never part of the format string.
                 '    snprintf(auth_header, sizeof auth_header, "%s%s", '
-                f'{c_string(prefix)}, credential ? credential : "");',
+                f'{C.literal(prefix)}, credential ? credential : "");',
                 "    headers = curl_slist_append(headers, auth_header);",
             ]
     for name, value in req.headers:
-        lines.append(f"    headers = curl_slist_append(headers, {c_string(f'{name}: {value}')});")
+        lines.append(f"    headers = curl_slist_append(headers, {C.literal(f'{name}: {value}')});")
     lines += [
-        f"    curl_easy_setopt(curl, CURLOPT_URL, {c_string(req.url_with_query)});",
-        f"    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, {c_string(req.method)});",
+        f"    curl_easy_setopt(curl, CURLOPT_URL, {C.literal(req.url_with_query)});",
+        f"    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, {C.literal(req.method)});",
         "    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);",
     ]
     if req.body_text is not None:
-        lines.append(f"    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, {c_string(req.body_text)});")
+        lines.append(f"    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, {C.literal(req.body_text)});")
     lines += [
         "    CURLcode result = curl_easy_perform(curl);",
         "    if (result != CURLE_OK) {",
@@ -55,8 +55,8 @@ def csharp_http_client(req: IdiomaticRequest) -> Snippet:
     imports = ["using System;", "using System.Net.Http;"]
     lines = [
         "using var client = new HttpClient();",
-        f"using var request = new HttpRequestMessage(new HttpMethod({csharp_string(req.method)}), "
-        f"{csharp_string(req.url_with_query)});",
+        f"using var request = new HttpRequestMessage(new HttpMethod({CSHARP.literal(req.method)}), "
+        f"{CSHARP.literal(req.url_with_query)});",
     ]
     cred = req.credential
     if cred is not None:
@@ -75,7 +75,7 @@ def csharp_http_client(req: IdiomaticRequest) -> Snippet:
             )
         else:
             lines.append(
-                f"request.Headers.TryAddWithoutValidation({csharp_string(cred.header)}, "
+                f"request.Headers.TryAddWithoutValidation({CSHARP.literal(cred.header)}, "
                 f'Environment.GetEnvironmentVariable("{cred.env_var}"));'
             )
     content_type = None
@@ -84,14 +84,14 @@ def csharp_http_client(req: IdiomaticRequest) -> Snippet:
             content_type = value
             continue
         lines.append(
-            f"request.Headers.TryAddWithoutValidation({csharp_string(name)}, {csharp_string(value)});"
+            f"request.Headers.TryAddWithoutValidation({CSHARP.literal(name)}, {CSHARP.literal(value)});"
         )
     if req.body_text is not None:
-        lines.append(f"request.Content = new StringContent({csharp_string(req.body_text)});")
+        lines.append(f"request.Content = new StringContent({CSHARP.literal(req.body_text)});")
         if content_type:
             lines.append(
                 "request.Content.Headers.ContentType = "
-                f"System.Net.Http.Headers.MediaTypeHeaderValue.Parse({csharp_string(content_type)});"
+                f"System.Net.Http.Headers.MediaTypeHeaderValue.Parse({CSHARP.literal(content_type)});"
             )
     lines += [
         "using var response = await client.SendAsync(request);",
@@ -104,8 +104,8 @@ def rust_reqwest(req: IdiomaticRequest) -> Snippet:
     lines = [
         "let client = reqwest::blocking::Client::new();",
         "let response = client",
-        f"    .request(reqwest::Method::from_bytes(b{rust_string(req.method)})?, "
-        f"{rust_string(req.url_with_query)})",
+        f"    .request(reqwest::Method::from_bytes(b{RUST.literal(req.method)})?, "
+        f"{RUST.literal(req.url_with_query)})",
     ]
     cred = req.credential
     if cred is not None:
@@ -118,20 +118,20 @@ def rust_reqwest(req: IdiomaticRequest) -> Snippet:
             lines.append(f'    .bearer_auth(std::env::var("{cred.env_var}")?)')
         else:
             lines.append(
-                f'    .header({rust_string(cred.header)}, std::env::var("{cred.env_var}")?)'
+                f'    .header({RUST.literal(cred.header)}, std::env::var("{cred.env_var}")?)'
             )
     for name, value in req.headers:
-        lines.append(f"    .header({rust_string(name)}, {rust_string(value)})")
+        lines.append(f"    .header({RUST.literal(name)}, {RUST.literal(value)})")
     if req.body_text is not None:
-        lines.append(f"    .body({rust_string(req.body_text)})")
+        lines.append(f"    .body({RUST.literal(req.body_text)})")
     lines += ["    .send()?;", 'println!("{} {}", response.status(), response.text()?);']
     return Snippet([], "\n".join(lines))
 
 
 def swift_urlsession(req: IdiomaticRequest) -> Snippet:
     lines = [
-        f"var request = URLRequest(url: URL(string: {swift_string(req.url_with_query)})!)",
-        f"request.httpMethod = {swift_string(req.method)}",
+        f"var request = URLRequest(url: URL(string: {SWIFT.literal(req.url_with_query)})!)",
+        f"request.httpMethod = {SWIFT.literal(req.method)}",
     ]
     cred = req.credential
     if cred is not None:
@@ -152,14 +152,14 @@ def swift_urlsession(req: IdiomaticRequest) -> Snippet:
         else:
             lines.append(
                 f'request.setValue({env}["{cred.env_var}"] ?? "", '
-                f"forHTTPHeaderField: {swift_string(cred.header)})"
+                f"forHTTPHeaderField: {SWIFT.literal(cred.header)})"
             )
     for name, value in req.headers:
         lines.append(
-            f"request.setValue({swift_string(value)}, forHTTPHeaderField: {swift_string(name)})"
+            f"request.setValue({SWIFT.literal(value)}, forHTTPHeaderField: {SWIFT.literal(name)})"
         )
     if req.body_text is not None:
-        lines.append(f"request.httpBody = Data({swift_string(req.body_text)}.utf8)")
+        lines.append(f"request.httpBody = Data({SWIFT.literal(req.body_text)}.utf8)")
     lines += [
         "let (data, response) = try await URLSession.shared.data(for: request)",
         "print(response, String(decoding: data, as: UTF8.self))",

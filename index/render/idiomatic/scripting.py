@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from index.render.idiomatic.literals import php_string, ruby_string
 from index.render.idiomatic.model import IdiomaticRequest, Snippet
-from index.render.strings import shell_word
+from index.render.strings import PHP_SINGLE, RUBY_SINGLE, shell_word
 
 
 def ruby_net_http(req: IdiomaticRequest) -> Snippet:
     imports = ["require 'net/http'", "require 'uri'"]
     method = req.method.upper()
     cls = method[0] + method[1:].lower()
-    lines = [f"uri = URI({ruby_string(req.url_with_query)})"]
+    lines = [f"uri = URI({RUBY_SINGLE.literal(req.url_with_query)})"]
     if method in {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"}:
         lines.append(f"request = Net::HTTP::{cls}.new(uri)")
     else:
         lines.append(
-            f"request = Net::HTTPGenericRequest.new({ruby_string(method)}, "
+            f"request = Net::HTTPGenericRequest.new({RUBY_SINGLE.literal(method)}, "
             f"{'true' if req.body_text is not None else 'false'}, true, uri)"
         )
     cred = req.credential
@@ -28,11 +27,13 @@ def ruby_net_http(req: IdiomaticRequest) -> Snippet:
         elif cred.kind == "bearer":
             lines.append(f"request['Authorization'] = \"Bearer #{{ENV.fetch('{cred.env_var}')}}\"")
         else:
-            lines.append(f"request[{ruby_string(cred.header)}] = ENV.fetch('{cred.env_var}')")
+            lines.append(
+                f"request[{RUBY_SINGLE.literal(cred.header)}] = ENV.fetch('{cred.env_var}')"
+            )
     for name, value in req.headers:
-        lines.append(f"request[{ruby_string(name)}] = {ruby_string(value)}")
+        lines.append(f"request[{RUBY_SINGLE.literal(name)}] = {RUBY_SINGLE.literal(value)}")
     if req.body_text is not None:
-        lines.append(f"request.body = {ruby_string(req.body_text)}")
+        lines.append(f"request.body = {RUBY_SINGLE.literal(req.body_text)}")
     lines += [
         "response = Net::HTTP.start(uri.hostname, uri.port, use_ssl: uri.scheme == 'https') do |http|",
         "  http.request(request)",
@@ -43,7 +44,7 @@ def ruby_net_http(req: IdiomaticRequest) -> Snippet:
 
 
 def php_curl_env(req: IdiomaticRequest) -> Snippet:
-    headers = [f"        {php_string(f'{n}: {v}')}," for n, v in req.headers]
+    headers = [f"        {PHP_SINGLE.literal(f'{n}: {v}')}," for n, v in req.headers]
     cred = req.credential
     extra = []
     if cred is not None:
@@ -55,20 +56,20 @@ def php_curl_env(req: IdiomaticRequest) -> Snippet:
             headers.insert(0, f"        'Authorization: Bearer ' . getenv('{cred.env_var}'),")
         else:
             headers.insert(
-                0, f"        {php_string(cred.header + ': ')} . getenv('{cred.env_var}'),"
+                0, f"        {PHP_SINGLE.literal(cred.header + ': ')} . getenv('{cred.env_var}'),"
             )
     lines = [
         "$curl = curl_init();",
         "curl_setopt_array($curl, [",
-        f"    CURLOPT_URL => {php_string(req.url_with_query)},",
+        f"    CURLOPT_URL => {PHP_SINGLE.literal(req.url_with_query)},",
         "    CURLOPT_RETURNTRANSFER => true,",
-        f"    CURLOPT_CUSTOMREQUEST => {php_string(req.method)},",
+        f"    CURLOPT_CUSTOMREQUEST => {PHP_SINGLE.literal(req.method)},",
         *extra,
     ]
     if headers:
         lines += ["    CURLOPT_HTTPHEADER => [", *headers, "    ],"]
     if req.body_text is not None:
-        lines.append(f"    CURLOPT_POSTFIELDS => {php_string(req.body_text)},")
+        lines.append(f"    CURLOPT_POSTFIELDS => {PHP_SINGLE.literal(req.body_text)},")
     lines += [
         "]);",
         "$response = curl_exec($curl);",
