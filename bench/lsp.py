@@ -57,7 +57,7 @@ async def timed(coroutine) -> tuple[float, object]:
 async def run(index: Path, rounds: int) -> dict[str, list[float]]:
     env = {**os.environ, "APICALL_INDEX": str(index)}
     client = await ClientServerConfig(
-        server_command=[sys.executable, "-m", "lsp_server.cli", "serve"], server_env=env
+        server_command=[sys.executable, "-m", "apicall", "serve"], server_env=env
     ).start()
     await client.initialize_session(
         types.InitializeParams(

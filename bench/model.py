@@ -21,13 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _report import percentile, write_section
-
-from index.loader import parse_spec_bytes
-from index.records import extract_operations
-from model_runtime.config import ModelConfig
-from model_runtime.diagnostics import build_info, measure_speed, model_facts
-from model_runtime.fill import fill_arguments
-from model_runtime.runtime import ModelRuntime
+from apicall.index.loader import parse_spec_bytes
+from apicall.index.records import extract_operations
+from apicall.model_runtime.config import ModelConfig
+from apicall.model_runtime.diagnostics import build_info, measure_speed, model_facts
+from apicall.model_runtime.fill import fill_arguments
+from apicall.model_runtime.runtime import ModelRuntime
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "tests" / "fixtures" / "specs"

@@ -46,8 +46,8 @@ def measure(args: argparse.Namespace) -> None:
         sys.path.insert(0, str(Path(args.code).resolve()))
     else:
         sys.path.insert(0, str(ROOT))
-    from index.engine import Engine, SuggestRequest
-    from index.open import open_for_search
+    from apicall.index.engine import Engine, SuggestRequest
+    from apicall.index.open import open_for_search
 
     data = training.load(ROOT / "data" / "training")
     engine = Engine(open_for_search(Path(args.index)))

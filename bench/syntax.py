@@ -19,12 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.render.conformance import (  # noqa: E402
+from apicall.index.render.conformance import (  # noqa: E402
     read_jsonl,
     read_specs_from_corpus,
     records_by_endpoint,
 )
-from index.render.render import list_targets, render_all  # noqa: E402
+from apicall.index.render.render import list_targets, render_all  # noqa: E402
+
 from tests.syntax import ToolMissing, check  # noqa: E402
 
 SHARED = ROOT.parent / "shared"

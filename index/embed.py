@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from index.errors import EmbedderError
+from .errors import EmbedderError
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -201,7 +201,7 @@ def _install_static_table(source: Path, table_file: Path, custom_model: bool) ->
     """Put a static table into a new index: the retriever trained by `apicall train` (shipped in
     index/artifacts/) for the default model, else one distilled from the model, once per user.
     Returns the embedder's name, which the index records."""
-    from index.settings import data_dir
+    from .settings import data_dir
 
     table_file.parent.mkdir(parents=True, exist_ok=True)
     shipped = trained_table_file()

@@ -11,16 +11,16 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from index.embed import Embedder
-from index.errors import ApicallError
-from index.ranking import LearnedReranker, Query, candidate_features, shipped_reranker
-from index.records import OperationRecord, humanise_identifier
-from index.render.render import render, target_for_language
-from index.search import Searcher, SearchResult, clip_query
-from index.text import GENERIC, STOPWORDS, Intent, api_named, intent_of, stem, words
+from .embed import Embedder
+from .errors import ApicallError
+from .ranking import LearnedReranker, Query, candidate_features, shipped_reranker
+from .records import OperationRecord, humanise_identifier
+from .render.render import render, target_for_language
+from .search import Searcher, SearchResult, clip_query
+from .text import GENERIC, STOPWORDS, Intent, api_named, intent_of, stem, words
 
 if TYPE_CHECKING:
-    from model_runtime.runtime import ModelRuntime, RequestControl
+    from apicall.model_runtime.runtime import ModelRuntime, RequestControl
 
 Mode = Literal["render", "generate"]
 # Below this confidence apicall answers "no good match" instead of guessing.
@@ -266,7 +266,7 @@ class Engine:
         control: RequestControl | None,
         notes: list[str],
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        from model_runtime.fill import fill_arguments, to_render_arguments
+        from apicall.model_runtime.fill import fill_arguments, to_render_arguments
 
         try:
             filled = fill_arguments(
@@ -286,7 +286,7 @@ class Engine:
         control: RequestControl | None,
         notes: list[str],
     ) -> list[tuple[SearchResult, float]]:
-        from model_runtime.choose import choose_candidate
+        from apicall.model_runtime.choose import choose_candidate
 
         top = ranked[: max(request.k, 3)]
         lines = [
@@ -316,8 +316,8 @@ class Engine:
         started: float,
         control: RequestControl | None,
     ) -> Suggestion:
-        from model_runtime.freegen import generate_call
-        from model_runtime.prompts import Example
+        from apicall.model_runtime.freegen import generate_call
+        from apicall.model_runtime.prompts import Example
 
         if self.runtime is None:
             raise ApicallError("--mode generate needs the model")

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from index.errors import SpecLoadError
+from .errors import SpecLoadError
 
 MAX_SPEC_BYTES = 64 * 1024 * 1024
 # Budget of nodes after expanding YAML aliases; a "billion laughs" document blows far past it.

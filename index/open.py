@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.embed import Embedder, load_embedder
-from index.errors import IndexError_
-from index.search import Searcher
-from index.settings import embedder_kind, embedder_model_dir
-from index.store import IndexStore
+from .embed import Embedder, load_embedder
+from .errors import IndexError_
+from .search import Searcher
+from .settings import embedder_kind, embedder_model_dir
+from .store import IndexStore
 
 
 def open_for_write(index_dir: Path, kind: str | None = None) -> tuple[IndexStore, Embedder]:

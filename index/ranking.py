@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from index.embed import Embedder
-from index.records import humanise_identifier
-from index.search import SearchResult
-from index.text import (
+from .embed import Embedder
+from .records import humanise_identifier
+from .search import SearchResult
+from .text import (
     GENERIC,
     STOPWORDS,
     api_named,

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from index.embed import Embedder
-from index.records import first_sentence, humanise_identifier
-from index.store import SUMMARY_COLUMNS, IndexStore, SearchHit
+from .embed import Embedder
+from .records import first_sentence, humanise_identifier
+from .store import SUMMARY_COLUMNS, IndexStore, SearchHit
 
 SearchMode = Literal["vector", "keyword", "hybrid"]
 RRF_K = 60

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 from filelock import FileLock, Timeout
 
-from index.errors import IndexError_
+from .errors import IndexError_
 
 OPERATIONS = "operations"
 SPECS = "specs"

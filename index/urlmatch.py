@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from index.records import OperationRecord
-from index.search import keyword_query
-from index.store import SUMMARY_COLUMNS, IndexStore
+from .records import OperationRecord
+from .search import keyword_query
+from .store import SUMMARY_COLUMNS, IndexStore
 
 
 def path_pattern(template: str) -> re.Pattern[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from index.errors import ApicallError
-from lsp_server import (
+from apicall.index.errors import ApicallError
+
+from . import (
     cli_doctor,
     cli_eval,
     cli_index,

@@ -7,17 +7,17 @@ import json
 import time
 from typing import Any
 
-from index.errors import ApicallError
-from index.settings import resolve_index_dir
-from model_runtime.config import ModelConfig
-from model_runtime.runtime import ModelRuntime
+from apicall.index.errors import ApicallError
+from apicall.index.settings import resolve_index_dir
+from apicall.model_runtime.config import ModelConfig
+from apicall.model_runtime.runtime import ModelRuntime
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     report: dict[str, Any] = {}
     problems = 0
     try:
-        from model_runtime.diagnostics import build_info
+        from apicall.model_runtime.diagnostics import build_info
 
         info = build_info()
         report["llama.cpp"] = {
@@ -34,7 +34,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     runtime = ModelRuntime(config)
     try:
         runtime.wait_ready(timeout=120)
-        from model_runtime.diagnostics import measure_speed, model_facts
+        from apicall.model_runtime.diagnostics import measure_speed, model_facts
 
         assert runtime.load_info is not None
         speed = measure_speed(runtime)
@@ -55,7 +55,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     index_dir = resolve_index_dir(args.index)
     try:
-        from index.open import open_for_search
+        from apicall.index.open import open_for_search
 
         searcher = open_for_search(index_dir)
         started = time.perf_counter()

@@ -7,15 +7,15 @@ import random
 import sys
 from pathlib import Path
 
-from index.engine import Engine
-from index.errors import ApicallError
-from index.evaluation.natural import load_queries, run_queries
-from index.evaluation.report import write_report
-from index.evaluation.runner import Evaluator, evaluate
-from index.evaluation.testset import build_split
-from index.open import open_for_search
-from index.records import OperationRecord
-from index.settings import resolve_index_dir
+from apicall.index.engine import Engine
+from apicall.index.errors import ApicallError
+from apicall.index.evaluation.natural import load_queries, run_queries
+from apicall.index.evaluation.report import write_report
+from apicall.index.evaluation.runner import Evaluator, evaluate
+from apicall.index.evaluation.testset import build_split
+from apicall.index.open import open_for_search
+from apicall.index.records import OperationRecord
+from apicall.index.settings import resolve_index_dir
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -43,8 +43,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     split = build_split(records, args.apis, args.per_level, seed=args.seed, same_named=same_named)
     runtime = None
     if args.generate_sample > 0:
-        from model_runtime.config import ModelConfig
-        from model_runtime.runtime import ModelRuntime
+        from apicall.model_runtime.config import ModelConfig
+        from apicall.model_runtime.runtime import ModelRuntime
 
         runtime = ModelRuntime(ModelConfig(model_path=args.model, request_timeout_s=120))
         runtime.start_loading()

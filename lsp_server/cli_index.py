@@ -7,13 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from index.builder import IngestReport, discover_spec_files, ingest, remove_spec
-from index.catalog import fetch_tarball_with_npm, unpacked_catalog
-from index.open import open_for_search, open_for_write
-from index.settings import data_dir, resolve_index_dir
-from index.store import IndexStore
-from lsp_server.cli_args import result_count
-from lsp_server.progress import ProgressBar
+from apicall.index.builder import IngestReport, discover_spec_files, ingest, remove_spec
+from apicall.index.catalog import fetch_tarball_with_npm, unpacked_catalog
+from apicall.index.open import open_for_search, open_for_write
+from apicall.index.settings import data_dir, resolve_index_dir
+from apicall.index.store import IndexStore
+
+from .cli_args import result_count
+from .progress import ProgressBar
 
 
 def cmd_index_add(args: argparse.Namespace) -> int:

@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from index.errors import ApicallError
-from index.loader import parse_spec_bytes
-from index.records import OperationRecord, content_hash, extract_operations
-from index.render.render import list_targets, render_all
+from apicall.index.errors import ApicallError
+from apicall.index.loader import parse_spec_bytes
+from apicall.index.records import OperationRecord, content_hash, extract_operations
+from apicall.index.render.render import list_targets, render_all
 
 # Rendering from a spec file keeps whole request bodies; the index caps them to stay small.
 SPEC_FILE_BODY_BUDGET = 200_000

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import logging
 
-from index.errors import ApicallError
+from apicall.index.errors import ApicallError
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from lsp_server.config import ServerConfig
-    from lsp_server.server import create_server
+    from .config import ServerConfig
+    from .server import create_server
 
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s apicall %(levelname)s %(message)s"

@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from index.engine import Engine, Suggestion, SuggestRequest
-from index.errors import ApicallError
-from index.open import open_for_search
-from index.settings import resolve_index_dir
-from lsp_server.cli_args import result_count
-from model_runtime.config import ModelConfig
-from model_runtime.runtime import ModelRuntime
+from apicall.index.engine import Engine, Suggestion, SuggestRequest
+from apicall.index.errors import ApicallError
+from apicall.index.open import open_for_search
+from apicall.index.settings import resolve_index_dir
+from apicall.model_runtime.config import ModelConfig
+from apicall.model_runtime.runtime import ModelRuntime
+
+from .cli_args import result_count
 
 
 def _engine(args: argparse.Namespace, needs_model: bool) -> Engine:

@@ -12,16 +12,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
-from index.builder import discover_spec_files, ingest, reembed
-from index.catalog import unpacked_catalog
-from index.embed import TRAINED_TABLE_NAME, install_static_table
-from index.engine import Engine
-from index.errors import ApicallError
-from index.learning import data as training_data
-from index.learning.evaluate import Evaluation, evaluate_ranking
-from index.learning.reranker import (
+from apicall.index.builder import discover_spec_files, ingest, reembed
+from apicall.index.catalog import unpacked_catalog
+from apicall.index.embed import TRAINED_TABLE_NAME, install_static_table
+from apicall.index.engine import Engine
+from apicall.index.errors import ApicallError
+from apicall.index.learning import data as training_data
+from apicall.index.learning.evaluate import Evaluation, evaluate_ranking
+from apicall.index.learning.reranker import (
     CandidateLists,
     RerankerRecipe,
     collect_features,
@@ -29,8 +27,8 @@ from index.learning.reranker import (
     rankings_of,
     train_reranker,
 )
-from index.learning.retriever import RetrieverRecipe
-from index.learning.train import (
+from apicall.index.learning.retriever import RetrieverRecipe
+from apicall.index.learning.train import (
     candidate_lists,
     fold_of,
     loss_curves,
@@ -39,11 +37,13 @@ from index.learning.train import (
     train_retriever,
     write_artifacts,
 )
-from index.open import open_for_search, open_for_write
-from index.ranking import ARTIFACTS, RELEVANCE_FILE, RERANKER_FILE, LearnedReranker
-from index.settings import data_dir
-from index.store import IndexStore
-from lsp_server.cli_args import positive_int
+from apicall.index.open import open_for_search, open_for_write
+from apicall.index.ranking import ARTIFACTS, RELEVANCE_FILE, RERANKER_FILE, LearnedReranker
+from apicall.index.settings import data_dir
+from apicall.index.store import IndexStore
+from tqdm import tqdm
+
+from .cli_args import positive_int
 
 
 class StageBars:

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 import cattrs
-
-from index.render.render import list_targets
+from apicall.index.render.render import list_targets
 
 CONFIG_SECTION = "apicall"
 # Settings that belong to an editor client, not to the server: how to start the server, and

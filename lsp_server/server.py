@@ -12,18 +12,18 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
 
+from apicall.index.engine import Engine
+from apicall.index.errors import ApicallError
+from apicall.index.open import open_for_search
+from apicall.index.settings import resolve_index_dir
+from apicall.model_runtime.config import ModelConfig
+from apicall.model_runtime.errors import Cancelled
+from apicall.model_runtime.runtime import ModelRuntime, RequestControl
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
-from index.engine import Engine
-from index.errors import ApicallError
-from index.open import open_for_search
-from index.settings import resolve_index_dir
-from lsp_server.config import ServerConfig
-from lsp_server.protocol import ApicallProtocol
-from model_runtime.config import ModelConfig
-from model_runtime.errors import Cancelled
-from model_runtime.runtime import ModelRuntime, RequestControl
+from .config import ServerConfig
+from .protocol import ApicallProtocol
 
 T = TypeVar("T")
 log = logging.getLogger("apicall")
@@ -164,7 +164,7 @@ def isolated(
 
 
 def create_server() -> ApicallServer:
-    from lsp_server.features import actions, completion, hover, inline, lifecycle, workspace
+    from .features import actions, completion, hover, inline, lifecycle, workspace
 
     server = ApicallServer()
     for module in (lifecycle, actions, completion, inline, hover, workspace):

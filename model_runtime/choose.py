@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from model_runtime.generation import format_chat, next_token_distribution
-from model_runtime.prompts import choice_messages
-from model_runtime.runtime import ModelRuntime, RequestControl
+from .generation import format_chat, next_token_distribution
+from .prompts import choice_messages
+from .runtime import ModelRuntime, RequestControl
 
 MAX_CANDIDATES = 9
 

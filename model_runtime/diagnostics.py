@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from model_runtime.generation import complete
-from model_runtime.runtime import ModelRuntime, RequestControl
+from .generation import complete
+from .runtime import ModelRuntime, RequestControl
 
 FILE_TYPES = {
     0: "F32",

@@ -1,6 +1,6 @@
 """Errors of the model runtime; each is a clear one-line message and never stops rendering."""
 
-from index.errors import ApicallError
+from apicall.index.errors import ApicallError
 
 
 class ModelUnavailable(ApicallError):

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema
+from apicall.index.records import OperationRecord, humanise_identifier
 
-from index.records import OperationRecord, humanise_identifier
-from model_runtime.generation import complete, format_chat
-from model_runtime.prompts import fill_messages
-from model_runtime.runtime import ModelRuntime, RequestControl
+from .generation import complete, format_chat
+from .prompts import fill_messages
+from .runtime import ModelRuntime, RequestControl
 
 MAX_FIELDS = 6
 MAX_STRING = 48  # characters per string value in the grammar: values are short, runaways are not

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from model_runtime.generation import Completion, complete
-from model_runtime.prompts import PAPER_STOP, Example, paper_prompt
-from model_runtime.runtime import ModelRuntime, RequestControl
+from .generation import Completion, complete
+from .prompts import PAPER_STOP, Example, paper_prompt
+from .runtime import ModelRuntime, RequestControl
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from model_runtime.errors import PromptTooLong
-from model_runtime.runtime import RequestControl
+from .errors import PromptTooLong
+from .runtime import RequestControl
 
 
 @dataclass

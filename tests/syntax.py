@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.render.render import RenderedSnippet
+from apicall.index.render.render import RenderedSnippet
 
 # target -> language checked
 TARGET_LANGUAGE = {

@@ -16,7 +16,7 @@ def apicall(*args: str, env_index: Path | None = None) -> subprocess.CompletedPr
     if env_index is not None:
         env["APICALL_INDEX"] = str(env_index)
     return subprocess.run(
-        [sys.executable, "-m", "lsp_server.cli", *args],
+        [sys.executable, "-m", "apicall", *args],
         capture_output=True,
         text=True,
         env=env,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lsp_server.config import parse_config
+from apicall.lsp_server.config import parse_config
 
 
 def test_a_vscode_configuration_section_parses_without_errors():
@@ -30,7 +30,8 @@ def test_every_place_that_lists_the_settings_agrees_with_the_dataclass():
     import json
     import re
 
-    from lsp_server.config import CLIENT_ONLY, SETTINGS
+    from apicall.lsp_server.config import CLIENT_ONLY, SETTINGS
+
     from tests.conftest import ROOT
 
     package = json.loads((ROOT / "editors/vscode/package.json").read_text())

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from apicall.index.builder import discover_spec_files, ingest
+from apicall.index.engine import Engine, SuggestRequest, rerank
+from apicall.index.evaluation.natural import NaturalQuery, load_queries, run_queries
+from apicall.index.open import open_for_search, open_for_write
+from apicall.index.search import SearchResult
 
-from index.builder import discover_spec_files, ingest
-from index.engine import Engine, SuggestRequest, rerank
-from index.evaluation.natural import NaturalQuery, load_queries, run_queries
-from index.open import open_for_search, open_for_write
-from index.search import SearchResult
 from tests.conftest import SPECS
 
 

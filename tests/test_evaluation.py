@@ -8,19 +8,19 @@ import subprocess
 import sys
 
 import pytest
-
-from index.builder import discover_spec_files, ingest
-from index.evaluation.metrics import (
+from apicall.index.builder import discover_spec_files, ingest
+from apicall.index.evaluation.metrics import (
     Operation,
     api_call_match,
     endpoint_match,
     extract_url,
     hallucinated,
 )
-from index.evaluation.testset import build_split
-from index.loader import parse_spec_bytes
-from index.open import open_for_write
-from index.records import extract_operations
+from apicall.index.evaluation.testset import build_split
+from apicall.index.loader import parse_spec_bytes
+from apicall.index.open import open_for_write
+from apicall.index.records import extract_operations
+
 from tests.conftest import SPECS
 
 CURL = (
@@ -141,7 +141,7 @@ def small_index(tmp_path_factory, isolated_data_dir):
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "lsp_server.cli", *args],
+        [sys.executable, "-m", "apicall", *args],
         capture_output=True,
         text=True,
         timeout=300,

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from apicall.index.builder import discover_spec_files, ingest, remove_spec
+from apicall.index.engine import RETRIEVE_DEPTH, Engine, SuggestRequest
+from apicall.index.open import open_for_search, open_for_write
 
-from index.builder import discover_spec_files, ingest, remove_spec
-from index.engine import RETRIEVE_DEPTH, Engine, SuggestRequest
-from index.open import open_for_search, open_for_write
 from tests.conftest import BROKEN, ROOT, corpus_specs
 
 
@@ -77,13 +77,13 @@ def test_a_build_killed_midway_leaves_the_previous_index_readable(tmp_path, spec
     script = f"""
 import os, sys
 sys.path.insert(0, {str(ROOT)!r})
-from index import store as store_module
+from apicall.index import store as store_module
 original = store_module.IndexStore.add_operations
 def add_then_die(self, rows, vectors):
     original(self, rows, vectors)
     os._exit(9)
 store_module.IndexStore.add_operations = add_then_die
-from lsp_server.cli import main
+from apicall.lsp_server.cli import main
 main(["index", "add", "--quiet", "--index", {str(index_dir)!r}, {str(spec_dir)!r}])
 """
     killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)

@@ -9,8 +9,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from apicall.index.render.render import list_targets, render_all
 
-from index.render.render import list_targets, render_all
 from tests.injection import (
     FORBIDDEN_RAW,
     LOCATIONS,

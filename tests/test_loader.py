@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from apicall.index.errors import SpecLoadError
+from apicall.index.loader import parse_spec_bytes
 
-from index.errors import SpecLoadError
-from index.loader import parse_spec_bytes
 from tests.conftest import BROKEN, SPECS
 
 

@@ -33,7 +33,7 @@ def workspace(tmp_path: Path) -> Path:
 
 async def start(lsp_env, workspace, client_name, options=None, resolve=True) -> LanguageClient:
     config = ClientServerConfig(
-        server_command=[sys.executable, "-m", "lsp_server.cli", "serve"], server_env=lsp_env
+        server_command=[sys.executable, "-m", "apicall", "serve"], server_env=lsp_env
     )
     client = await config.start()
     capabilities = client_capabilities(client_name)

@@ -85,7 +85,7 @@ def server_env(tmp_path_factory: pytest.TempPathFactory, isolated_data_dir: Path
 
 @pytest.fixture
 def raw_client(server_env, tmp_path):
-    client = RawClient([sys.executable, "-m", "lsp_server.cli", "serve"], server_env)
+    client = RawClient([sys.executable, "-m", "apicall", "serve"], server_env)
     yield client
     client.close()
 
@@ -258,7 +258,7 @@ def test_server_answers_a_code_action_after_a_storm_of_bad_input(raw_client, tmp
 def test_serve_index_flag_holds_when_the_client_names_no_index(server_env, tmp_path):
     env = dict(server_env)
     index_dir = env.pop("APICALL_INDEX")
-    client = RawClient([sys.executable, "-m", "lsp_server.cli", "serve", "--index", index_dir], env)
+    client = RawClient([sys.executable, "-m", "apicall", "serve", "--index", index_dir], env)
     try:
         initialize(client, tmp_path)
         client.send(

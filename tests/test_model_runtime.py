@@ -8,17 +8,22 @@ import time
 
 import jsonschema
 import pytest
+from apicall.index.loader import parse_spec_bytes
+from apicall.index.records import extract_operations
+from apicall.model_runtime.choose import choose_candidate
+from apicall.model_runtime.config import ModelConfig, bundled_model_path
+from apicall.model_runtime.errors import ModelUnavailable
+from apicall.model_runtime.fill import (
+    fill_arguments,
+    fill_schema,
+    fillable_fields,
+    to_render_arguments,
+)
+from apicall.model_runtime.freegen import generate_call
+from apicall.model_runtime.generation import complete
+from apicall.model_runtime.prompts import Example, paper_prompt
+from apicall.model_runtime.runtime import ModelRuntime, ModelState, RequestControl
 
-from index.loader import parse_spec_bytes
-from index.records import extract_operations
-from model_runtime.choose import choose_candidate
-from model_runtime.config import ModelConfig, bundled_model_path
-from model_runtime.errors import ModelUnavailable
-from model_runtime.fill import fill_arguments, fill_schema, fillable_fields, to_render_arguments
-from model_runtime.freegen import generate_call
-from model_runtime.generation import complete
-from model_runtime.prompts import Example, paper_prompt
-from model_runtime.runtime import ModelRuntime, ModelState, RequestControl
 from tests.conftest import SPECS
 
 

@@ -9,15 +9,15 @@ import subprocess
 import sys
 
 import pytest
+from apicall.index.builder import discover_spec_files, ingest
+from apicall.index.open import open_for_write
 
-from index.builder import discover_spec_files, ingest
-from index.open import open_for_write
 from tests.conftest import ROOT, SPECS
 
 LUA_TEST = r"""
 local apicall = require("apicall")
 apicall.setup({
-  cmd = { vim.env.APICALL_PYTHON, "-m", "lsp_server.cli", "serve" },
+  cmd = { vim.env.APICALL_PYTHON, "-m", "apicall", "serve" },
   settings = { workspaceSpecs = false, fillArguments = true },
 })
 vim.cmd("edit " .. vim.env.APICALL_FILE)

@@ -3,11 +3,11 @@ from __future__ import annotations
 import socket
 
 import pytest
+from apicall.index.loader import parse_spec_bytes
+from apicall.index.records import endpoint_name_from, extract_operations
+from apicall.index.refs import UNRESOLVED, UNRESOLVED_TYPE, RefResolver
+from apicall.index.validate import validate_document
 
-from index.loader import parse_spec_bytes
-from index.records import endpoint_name_from, extract_operations
-from index.refs import UNRESOLVED, UNRESOLVED_TYPE, RefResolver
-from index.validate import validate_document
 from tests.conftest import SPECS
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from index.loader import parse_spec_bytes
-from index.records import extract_operations
-from index.render.conformance import (
+from apicall.index.loader import parse_spec_bytes
+from apicall.index.records import extract_operations
+from apicall.index.render.conformance import (
     read_jsonl,
     read_specs_from_corpus,
     records_by_endpoint,
     score_golden,
 )
-from index.render.registry import SNIPPET_TARGETS
-from index.render.render import list_targets, render, render_all, target_for_language
+from apicall.index.render.registry import SNIPPET_TARGETS
+from apicall.index.render.render import list_targets, render, render_all, target_for_language
+
 from tests.conftest import CORPUS, SHARED, SPECS
 from tests.syntax import ToolMissing, check
 
@@ -194,7 +194,7 @@ def test_render_command(tmp_path):
         [
             sys.executable,
             "-m",
-            "lsp_server.cli",
+            "apicall",
             "render",
             "--spec",
             str(SPECS / "bookshop_v30.yaml"),
@@ -213,7 +213,7 @@ def test_render_command(tmp_path):
     assert done.stdout.startswith("import requests")
     assert 'querystring = {"limit":"3"}' in done.stdout
     listed = subprocess.run(
-        [sys.executable, "-m", "lsp_server.cli", "targets", "--json"],
+        [sys.executable, "-m", "apicall", "targets", "--json"],
         capture_output=True,
         text=True,
         check=False,
@@ -224,7 +224,7 @@ def test_render_command(tmp_path):
         [
             sys.executable,
             "-m",
-            "lsp_server.cli",
+            "apicall",
             "render",
             "--spec",
             str(SPECS / "bookshop_v30.yaml"),

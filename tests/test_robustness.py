@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from apicall.index.errors import SpecLoadError
+from apicall.index.loader import parse_spec_bytes
+from apicall.index.records import extract_operations
+from apicall.index.render.render import render
+from apicall.model_runtime.fill import Field, fill_arguments
 
-from index.errors import SpecLoadError
-from index.loader import parse_spec_bytes
-from index.records import extract_operations
-from index.render.render import render
-from model_runtime.fill import Field, fill_arguments
 from tests.conftest import SPECS
 from tests.injection import base_spec
 from tests.syntax import ToolMissing, check
@@ -99,7 +99,7 @@ def test_a_quote_after_a_letter_is_no_value_and_bad_values_are_dropped():
     ]
     record = extract_operations(base_spec(), "omdb.json", "h").records[0]
     instruction = "I'm trying to get the full plot of the film 'Heat' as JSON"
-    from model_runtime import fill
+    from apicall.model_runtime import fill
 
     filled = fill.read_comment_values(fields, instruction)
     assert "i" not in filled
@@ -179,7 +179,7 @@ def test_a_damaged_index_says_so(tmp_path):
 def test_two_writers_at_once_store_a_spec_once(tmp_path):
     index = tmp_path / "idx"
     spec = str(SPECS / "bookshop_v30.yaml")
-    command = [sys.executable, "-m", "lsp_server.cli", "index", "add", "--quiet", "--index"]
+    command = [sys.executable, "-m", "apicall", "index", "add", "--quiet", "--index"]
     writers = [subprocess.Popen([*command, str(index), spec]) for _ in range(3)]
     assert [w.wait(timeout=300) for w in writers] == [0, 0, 0]
     stats = json.loads(apicall("index", "stats", "--json", "--index", str(index)).stdout)

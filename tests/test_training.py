@@ -9,14 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from apicall.index.embed import install_static_table
+from apicall.index.engine import Engine
+from apicall.index.learning import data as training_data
+from apicall.index.learning.evaluate import evaluate_ranking
+from apicall.index.learning.train import fold_of, hard_negative_triples
+from apicall.index.open import open_for_search
+from apicall.index.settings import data_dir
 
-from index.embed import install_static_table
-from index.engine import Engine
-from index.learning import data as training_data
-from index.learning.evaluate import evaluate_ranking
-from index.learning.train import fold_of, hard_negative_triples
-from index.open import open_for_search
-from index.settings import data_dir
 from tests.conftest import FIXTURES, SPECS
 from tests.test_cli import apicall
 

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from apicall.index.builder import discover_spec_files, ingest
+from apicall.index.open import open_for_write
 
-from index.builder import discover_spec_files, ingest
-from index.open import open_for_write
 from tests.conftest import ROOT, SPECS
 
 CODE_SERVER = ROOT / "editors" / "vscode" / "e2e" / "node_modules" / ".bin" / "code-server"

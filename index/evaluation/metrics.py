@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
-from index.urlmatch import path_pattern
+from ..urlmatch import path_pattern
 
 THRESHOLD = 0.9
 _CURL_URL = re.compile(r"--url\s+'?\"?([^\s'\"]+)")

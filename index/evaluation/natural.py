@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.engine import Engine, SuggestRequest
+from ..engine import Engine, SuggestRequest
 
 NATURAL_QUERIES = Path(__file__).with_name("natural.jsonl")
 

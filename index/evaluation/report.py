@@ -6,8 +6,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from index.evaluation.natural import NaturalOutcome
-from index.evaluation.runner import ENGINE_SETTINGS, PAPER_SETTINGS, Outcome
+from .natural import NaturalOutcome
+from .runner import ENGINE_SETTINGS, PAPER_SETTINGS, Outcome
 
 PAPER = {  # API Pack paper, CodeLlama-13B fine-tuned, 3-shot retrieved: endpoint / API call
     1: (63.5, 55.5),

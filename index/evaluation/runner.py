@@ -10,9 +10,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+from apicall.model_runtime.prompts import Example
 
-from index.engine import Engine, SuggestRequest
-from index.evaluation.metrics import (
+from ..engine import Engine, SuggestRequest
+from ..records import OperationRecord
+from ..render.render import render
+from ..urlmatch import match_url
+from .metrics import (
     Operation,
     api_call_match,
     endpoint_match,
@@ -20,14 +24,10 @@ from index.evaluation.metrics import (
     extract_url,
     hallucinated,
 )
-from index.evaluation.testset import Split, TestItem
-from index.records import OperationRecord
-from index.render.render import render
-from index.urlmatch import match_url
-from model_runtime.prompts import Example
+from .testset import Split, TestItem
 
 if TYPE_CHECKING:
-    from model_runtime.runtime import ModelRuntime
+    from apicall.model_runtime.runtime import ModelRuntime
 
 ENGINE_SETTINGS = ("engine", "engine + model rerank")
 PAPER_SETTINGS = ("0-shot", "3-shot random", "3-shot retrieved", "3-shot retrieved + rerank")
@@ -108,7 +108,7 @@ class Evaluator:
         return self._pool_vectors
 
     def run_paper(self, item: TestItem, setting: str, target: str) -> tuple[str, dict[str, float]]:
-        from model_runtime.freegen import generate_call
+        from apicall.model_runtime.freegen import generate_call
 
         assert self.runtime is not None
         gold = self.record(item.record_id)

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from index.records import OperationRecord, first_sentence, humanise_identifier
+from ..records import OperationRecord, first_sentence, humanise_identifier
 
 NAMED_TEMPLATES = [
     "{what} with the {api}",

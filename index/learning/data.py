@@ -140,7 +140,7 @@ def load(data_dir: Path = DATA_DIR) -> TrainingData:
 
 def operation_text(operation: Operation) -> str:
     """The operation as the index embeds it (records.embedding_text), from the data's fields."""
-    from index.records import first_sentence, humanise_identifier
+    from ..records import first_sentence, humanise_identifier
 
     what = operation.summary or first_sentence(operation.description)
     if not what:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from index.engine import Engine, SuggestRequest
-from index.learning.data import Comment, TrainingData
-from index.learning.reranker import is_answer
+from ..engine import Engine, SuggestRequest
+from .data import Comment, TrainingData
+from .reranker import is_answer
 
 
 @dataclass

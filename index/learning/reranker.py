@@ -10,9 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embed import Embedder
-from index.learning.data import Comment, Operation, TrainingData
-from index.ranking import (
+from ..embed import Embedder
+from ..ranking import (
     FEATURES,
     LearnedReranker,
     Query,
@@ -20,7 +19,8 @@ from index.ranking import (
     candidate_features,
     relevance_inputs,
 )
-from index.search import Searcher, SearchResult
+from ..search import Searcher, SearchResult
+from .data import Comment, Operation, TrainingData
 
 RETRIEVAL_DEPTH = 100
 

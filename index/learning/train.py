@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from index.embed import (
+from ..embed import (
     STATIC_TABLE_FILE,
     TRAINED_TABLE,
     TRAINED_TABLE_NAME,
@@ -29,21 +29,21 @@ from index.embed import (
     distill_static_table,
     save_trained_table,
 )
-from index.learning.data import Comment, Operation, TrainingData, operation_text
-from index.learning.reranker import (
+from ..ranking import ARTIFACTS, FEATURES, RERANKER_FILE
+from ..search import Searcher
+from .data import Comment, Operation, TrainingData, operation_text
+from .reranker import (
     CandidateLists,
     RerankerRecipe,
     RerankerResult,
     collect_candidates,
 )
-from index.learning.retriever import (
+from .retriever import (
     RetrieverRecipe,
     RetrieverResult,
     Triple,
     train_static_retriever,
 )
-from index.ranking import ARTIFACTS, FEATURES, RERANKER_FILE
-from index.search import Searcher
 
 # A progress reporter: (stage, done, total, message).
 Progress = Callable[[str, int, int, str], None]

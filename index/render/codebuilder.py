@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from index.render.jsvalues import UNDEFINED, js_number, js_object_items, js_string, util_format
-from index.render.strings import JAVASCRIPT_SINGLE, PYTHON, SWIFT, StringSyntax
+from .jsvalues import UNDEFINED, js_number, js_object_items, js_string, util_format
+from .strings import JAVASCRIPT_SINGLE, PYTHON, SWIFT, StringSyntax
 
 
 class CodeBuilder:

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.loader import parse_spec_bytes
-from index.records import OperationRecord, extract_operations
-from index.render.render import RenderedSnippet, render_all
+from ..loader import parse_spec_bytes
+from ..records import OperationRecord, extract_operations
+from .render import RenderedSnippet, render_all
 
 BODY_BUDGET = 200_000
 SPEC_FILE_REF_DEPTH = 16

@@ -13,7 +13,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from index.render.strings import escape_invisible
+from .strings import escape_invisible
 
 
 class _Undefined:

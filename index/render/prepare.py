@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
-from index.render.jsvalues import UNDEFINED, encode_uri_component, json_stringify, qs_stringify
-from index.render.request import HarRequest
+from .jsvalues import UNDEFINED, encode_uri_component, json_stringify, qs_stringify
+from .request import HarRequest
 
 MULTIPART_BOUNDARY = "---011000010111000001101001"
 _NON_HOST_CHARS = set("%/?;#'{}|\\^`<>\" \r\n\t")

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.render.prepare import PreparedRequest
-from index.render.targets.c import c_libcurl
-from index.render.targets.go import go_native
-from index.render.targets.java import java_okhttp
-from index.render.targets.javascript import javascript_xhr
-from index.render.targets.node import node_native, node_request
-from index.render.targets.php import php_curl
-from index.render.targets.python import python_python3, python_requests
-from index.render.targets.ruby import ruby_native
-from index.render.targets.shell import shell_curl
-from index.render.targets.swift import swift_nsurlsession
+from .prepare import PreparedRequest
+from .targets.c import c_libcurl
+from .targets.go import go_native
+from .targets.java import java_okhttp
+from .targets.javascript import javascript_xhr
+from .targets.node import node_native, node_request
+from .targets.php import php_curl
+from .targets.python import python_python3, python_requests
+from .targets.ruby import ruby_native
+from .targets.shell import shell_curl
+from .targets.swift import swift_nsurlsession
 
 
 @dataclass(frozen=True)

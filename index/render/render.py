@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.errors import ApicallError
-from index.records import OperationRecord
-from index.render.idiomatic.model import idiomatic_request
-from index.render.idiomatic.registry import IDIOMATIC_TARGETS
-from index.render.prepare import prepare
-from index.render.registry import SNIPPET_TARGETS
-from index.render.request import build_requests
+from ..errors import ApicallError
+from ..records import OperationRecord
+from .idiomatic.model import idiomatic_request
+from .idiomatic.registry import IDIOMATIC_TARGETS
+from .prepare import prepare
+from .registry import SNIPPET_TARGETS
+from .request import build_requests
 
 
 class UnknownTarget(ApicallError):

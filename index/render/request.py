@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from index.records import OperationRecord
-from index.render.jsvalues import (
+from ..records import OperationRecord
+from .jsvalues import (
     UNDEFINED,
     encode_uri_component,
     is_primitive,
@@ -24,7 +24,7 @@ from index.render.jsvalues import (
     js_string,
     json_stringify,
 )
-from index.render.sampler import sample_schema
+from .sampler import sample_schema
 
 PLACEHOLDER_HOST = "https://api.example.com"
 BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")

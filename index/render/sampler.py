@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.refs import UNRESOLVED, UNRESOLVED_TYPE, infer_schema_type
-from index.render.jsvalues import UNDEFINED
+from ..refs import UNRESOLVED, UNRESOLVED_TYPE, infer_schema_type
+from .jsvalues import UNDEFINED
 
 MAX_SAMPLE_DEPTH = 15
 _SKIP: Any = object()

@@ -8,21 +8,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from apicall.index.errors import ApicallError
 from lsprotocol import types
 
-from index.errors import ApicallError
-from lsp_server.comments import find_comment
-from lsp_server.features.common import (
+from ..comments import find_comment
+from ..server import isolated
+from .common import (
     action_data,
     comment_from_data,
     insertion_edits,
     resolve_call,
     suggest_request,
 )
-from lsp_server.server import isolated
 
 if TYPE_CHECKING:
-    from lsp_server.server import ApicallServer
+    from ..server import ApicallServer
 
 ACTION_KIND = types.CodeActionKind.RefactorRewrite
 

@@ -6,20 +6,20 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from apicall.index.engine import Engine, SuggestRequest
+from apicall.index.errors import ApicallError
+from apicall.index.records import OperationRecord
+from apicall.index.render.render import render, target_for_language
 from lsprotocol import types
 
-from index.engine import Engine, SuggestRequest
-from index.errors import ApicallError
-from index.records import OperationRecord
-from index.render.render import render, target_for_language
-from lsp_server.comments import CommentBlock
-from lsp_server.edits import import_insertion, snippet_insertion
+from ..comments import CommentBlock
+from ..edits import import_insertion, snippet_insertion
 
 if TYPE_CHECKING:
+    from apicall.model_runtime.runtime import RequestControl
     from pygls.workspace import TextDocument
 
-    from lsp_server.server import ApicallServer
-    from model_runtime.runtime import RequestControl
+    from ..server import ApicallServer
 
 # An HTTP client the file already uses, and the target written for it.
 _CLIENT_IMPORTS = {

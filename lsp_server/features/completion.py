@@ -5,24 +5,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from apicall.index.records import OperationRecord
+from apicall.index.render.render import render
+from apicall.model_runtime.runtime import RequestControl
 from lsprotocol import types
 
-from index.records import OperationRecord
-from index.render.render import render
-from lsp_server.comments import CommentBlock, find_comment_above
-from lsp_server.features.common import (
+from ..comments import CommentBlock, find_comment_above
+from ..server import isolated
+from .common import (
     action_data,
     comment_from_data,
     resolve_call,
     suggest_request,
 )
-from lsp_server.server import isolated
-from model_runtime.runtime import RequestControl
 
 if TYPE_CHECKING:
     from pygls.workspace import TextDocument
 
-    from lsp_server.server import ApicallServer
+    from ..server import ApicallServer
 
 
 def register(server: ApicallServer) -> None:
@@ -106,7 +106,7 @@ def register(server: ApicallServer) -> None:
             kind=types.MarkupKind.Markdown,
             value=f"{description}\n\n```{language}\n{body}\n```".strip(),
         )
-        from lsp_server.edits import import_insertion
+        from ..edits import import_insertion
 
         lines = [line.rstrip("\r\n") for line in document.lines]
         imported = import_insertion(lines, language, imports)

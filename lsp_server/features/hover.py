@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from apicall.index.records import OperationRecord
+from apicall.index.urlmatch import match_url
+from apicall.model_runtime.runtime import RequestControl
 from lsprotocol import types
 
-from index.records import OperationRecord
-from index.urlmatch import match_url
-from lsp_server.server import isolated
-from model_runtime.runtime import RequestControl
+from ..server import isolated
 
 if TYPE_CHECKING:
-    from lsp_server.server import ApicallServer
+    from ..server import ApicallServer
 
 _STRING = re.compile(r"""(["'`])((?:https?://|/)[^"'`\s]*)\1""")
 

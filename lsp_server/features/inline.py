@@ -10,15 +10,15 @@ import asyncio
 
 from lsprotocol import types
 
-from lsp_server.comments import find_comment_above
-from lsp_server.features.common import suggest_request
+from ..comments import find_comment_above
 
 # A runtime import: pygls resolves the annotations of command handlers when a command comes
 # with arguments, and a name imported only for type checking fails there.
-from lsp_server.server import (
+from ..server import (
     ApicallServer,
     isolated,
 )
+from .common import suggest_request
 
 
 def register(server: ApicallServer) -> None:
@@ -73,7 +73,7 @@ def register(server: ApicallServer) -> None:
         uri, imports = args[0], args[1]
         if not isinstance(uri, str) or not isinstance(imports, list):
             return
-        from lsp_server.edits import import_insertion
+        from ..edits import import_insertion
 
         document = ls.workspace.get_text_document(uri)
         lines = [line.rstrip("\r\n") for line in document.lines]

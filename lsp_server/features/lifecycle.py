@@ -6,11 +6,11 @@ from typing import Any
 
 from lsprotocol import types
 
-from lsp_server.config import CONFIG_SECTION, parse_config
+from ..config import CONFIG_SECTION, parse_config
 
 # A runtime import: pygls resolves the annotations of command handlers when a command comes
 # with arguments, and a name imported only for type checking fails there.
-from lsp_server.server import ApicallServer
+from ..server import ApicallServer
 
 
 def register(server: ApicallServer) -> None:
@@ -29,7 +29,7 @@ def register(server: ApicallServer) -> None:
         ls.start_model()
         # Opening the index loads the embedder: off the event loop, like all heavy work.
         ls.spawn(ls.in_thread(lambda _c: ls.open_engine(), budget_s=120))
-        from lsp_server.features.workspace import index_workspace, watch_spec_files
+        from .workspace import index_workspace, watch_spec_files
 
         await watch_spec_files(ls)
         if ls.config.workspace_specs:

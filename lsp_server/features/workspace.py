@@ -10,15 +10,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from apicall.index.builder import IngestReport, SpecFile, ingest, remove_spec
+from apicall.index.open import open_for_write
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from index.builder import IngestReport, SpecFile, ingest, remove_spec
-from index.open import open_for_write
-
 # A runtime import: pygls resolves the annotations of command handlers when a command comes
 # with arguments, and a name imported only for type checking fails there.
-from lsp_server.server import (
+from ..server import (
     ApicallServer,
     isolated,
 )

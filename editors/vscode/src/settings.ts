@@ -43,7 +43,7 @@ export interface ServerCommand {
 export class ServerNotFound extends Error {}
 
 /** The command that starts the server: the configured executable, else `apicall` on PATH,
- * else the configured Python with `-m lsp_server.cli`. */
+ * else the configured Python with `-m apicall`. */
 export function resolveServerCommand(
   config: ConfigurationLike,
   findOnPath: (name: string) => string | undefined,
@@ -65,7 +65,7 @@ export function resolveServerCommand(
     if (!isFile(python)) {
       throw new ServerNotFound(`apicall.server.pythonPath points to a missing file: ${python}`);
     }
-    return { command: python, args: ["-m", "lsp_server.cli", "serve"] };
+    return { command: python, args: ["-m", "apicall", "serve"] };
   }
   throw new ServerNotFound(
     "apicall is not installed: install it (see the README) or set apicall.server.path",

@@ -57,7 +57,7 @@ test("apicall on PATH, then the Python interpreter", () => {
       () => undefined,
       () => true,
     ),
-    { command: "/venv/bin/python", args: ["-m", "lsp_server.cli", "serve"] },
+    { command: "/venv/bin/python", args: ["-m", "apicall", "serve"] },
   );
 });
 

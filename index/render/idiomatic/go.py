@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from index.render.idiomatic.model import IdiomaticRequest, Snippet
-from index.render.strings import GO
+from ..strings import GO
+from .model import IdiomaticRequest, Snippet
 
 
 def go_net_http(req: IdiomaticRequest) -> Snippet:

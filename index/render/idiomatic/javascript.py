@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from index.render.idiomatic.literals import js_literal
-from index.render.idiomatic.model import IdiomaticRequest, Snippet, without_content_type
-from index.render.strings import json_text
+from ..strings import json_text
+from .literals import js_literal
+from .model import IdiomaticRequest, Snippet, without_content_type
 
 
 def javascript_axios(req: IdiomaticRequest) -> Snippet:

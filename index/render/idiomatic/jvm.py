@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from index.render.idiomatic.model import IdiomaticRequest, Snippet
-from index.render.strings import JAVA, KOTLIN
+from ..strings import JAVA, KOTLIN
+from .model import IdiomaticRequest, Snippet
 
 
 def java_http_client(req: IdiomaticRequest) -> Snippet:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.render.strings import json_text
+from ..strings import json_text
 
 
 def js_literal(value: Any, indent: str = "  ", level: int = 0) -> str:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from index.records import OperationRecord
-from index.render.jsvalues import UNDEFINED, js_string
-from index.render.request import AuthPlaceholder, HarRequest
+from ...records import OperationRecord
+from ..jsvalues import UNDEFINED, js_string
+from ..request import AuthPlaceholder, HarRequest
 
 
 @dataclass(frozen=True)

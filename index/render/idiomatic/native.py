@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from index.render.idiomatic.model import IdiomaticRequest, Snippet
-from index.render.strings import CSHARP, RUST, SWIFT, C
+from ..strings import CSHARP, RUST, SWIFT, C
+from .model import IdiomaticRequest, Snippet
 
 
 def c_libcurl_env(req: IdiomaticRequest) -> Snippet:

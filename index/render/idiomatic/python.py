@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from index.render.idiomatic.literals import python_literal
-from index.render.idiomatic.model import IdiomaticRequest, Snippet, without_content_type
-from index.render.strings import json_text
+from ..strings import json_text
+from .literals import python_literal
+from .model import IdiomaticRequest, Snippet, without_content_type
 
 _SHORTCUTS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 

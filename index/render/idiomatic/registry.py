@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.render.idiomatic.go import go_net_http
-from index.render.idiomatic.javascript import javascript_axios, javascript_fetch
-from index.render.idiomatic.jvm import java_http_client, kotlin_okhttp
-from index.render.idiomatic.model import IdiomaticRequest, Snippet
-from index.render.idiomatic.native import (
+from .go import go_net_http
+from .javascript import javascript_axios, javascript_fetch
+from .jvm import java_http_client, kotlin_okhttp
+from .model import IdiomaticRequest, Snippet
+from .native import (
     c_libcurl_env,
     csharp_http_client,
     rust_reqwest,
     swift_urlsession,
 )
-from index.render.idiomatic.python import python_httpx_env, python_requests_env
-from index.render.idiomatic.scripting import php_curl_env, ruby_net_http, shell_curl_env
+from .python import python_httpx_env, python_requests_env
+from .scripting import php_curl_env, ruby_net_http, shell_curl_env
 
 
 @dataclass(frozen=True)

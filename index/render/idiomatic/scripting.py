@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from index.render.idiomatic.model import IdiomaticRequest, Snippet
-from index.render.strings import PHP_SINGLE, RUBY_SINGLE, shell_word
+from ..strings import PHP_SINGLE, RUBY_SINGLE, shell_word
+from .model import IdiomaticRequest, Snippet
 
 
 def ruby_net_http(req: IdiomaticRequest) -> Snippet:

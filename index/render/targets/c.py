@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from index.render.codebuilder import CodeBuilder
-from index.render.prepare import PreparedRequest
-from index.render.strings import C
+from ..codebuilder import CodeBuilder
+from ..prepare import PreparedRequest
+from ..strings import C
 
 
 def c_libcurl(source: PreparedRequest) -> str:

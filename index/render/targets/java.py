@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from index.render.codebuilder import CodeBuilder
-from index.render.prepare import PreparedRequest
-from index.render.strings import JAVA
+from ..codebuilder import CodeBuilder
+from ..prepare import PreparedRequest
+from ..strings import JAVA
 
 
 def java_okhttp(source: PreparedRequest) -> str:

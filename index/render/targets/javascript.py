@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from index.render.codebuilder import CodeBuilder
-from index.render.jsvalues import json_stringify
-from index.render.prepare import PreparedRequest
+from ..codebuilder import CodeBuilder
+from ..jsvalues import json_stringify
+from ..prepare import PreparedRequest
 
 
 def javascript_xhr(source: PreparedRequest) -> str:

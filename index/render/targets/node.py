@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from index.render.codebuilder import CodeBuilder, stringify_object
-from index.render.jsvalues import encode_uri_component, js_truthy, json_stringify
-from index.render.prepare import PreparedRequest
-from index.render.strings import JAVASCRIPT, JAVASCRIPT_SINGLE
+from ..codebuilder import CodeBuilder, stringify_object
+from ..jsvalues import encode_uri_component, js_truthy, json_stringify
+from ..prepare import PreparedRequest
+from ..strings import JAVASCRIPT, JAVASCRIPT_SINGLE
 
 
 def node_native(source: PreparedRequest) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from index.render.codebuilder import CodeBuilder
-from index.render.jsvalues import encode_uri_component, json_stringify
-from index.render.prepare import PreparedRequest
-from index.render.strings import PHP_DOUBLE
+from ..codebuilder import CodeBuilder
+from ..jsvalues import encode_uri_component, json_stringify
+from ..prepare import PreparedRequest
+from ..strings import PHP_DOUBLE
 
 
 def php_curl(source: PreparedRequest) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from index.render.codebuilder import CodeBuilder, literal_python
-from index.render.jsvalues import js_truthy, json_stringify
-from index.render.prepare import PreparedRequest
-from index.render.strings import PYTHON, PYTHON_SINGLE
+from ..codebuilder import CodeBuilder, literal_python
+from ..jsvalues import js_truthy, json_stringify
+from ..prepare import PreparedRequest
+from ..strings import PYTHON, PYTHON_SINGLE
 
 
 def python_python3(source: PreparedRequest) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from index.render.codebuilder import CodeBuilder
-from index.render.prepare import PreparedRequest
-from index.render.strings import RUBY_DOUBLE, RUBY_SINGLE
+from ..codebuilder import CodeBuilder
+from ..prepare import PreparedRequest
+from ..strings import RUBY_DOUBLE, RUBY_SINGLE
 
 _KNOWN = {"GET", "POST", "HEAD", "DELETE", "PATCH", "PUT", "OPTIONS", "COPY", "LOCK", "UNLOCK"}
 _KNOWN |= {"MOVE", "TRACE"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from index.render.codebuilder import CodeBuilder
-from index.render.prepare import PreparedRequest
-from index.render.strings import shell_word
+from ..codebuilder import CodeBuilder
+from ..prepare import PreparedRequest
+from ..strings import shell_word
 
 _SAFE = re.compile(r"^[a-z0-9-_/.@%^=:]+$", re.I)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from index.render.codebuilder import CodeBuilder, literal_swift
-from index.render.jsvalues import js_string, js_truthy
-from index.render.prepare import PreparedRequest
-from index.render.strings import SWIFT
+from ..codebuilder import CodeBuilder, literal_swift
+from ..jsvalues import js_string, js_truthy
+from ..prepare import PreparedRequest
+from ..strings import SWIFT
 
 
 def swift_nsurlsession(source: PreparedRequest) -> str:
