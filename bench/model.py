@@ -21,11 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _report import percentile, write_section
+from apicall.index.arguments import fill_arguments
 from apicall.index.loader import parse_spec_bytes
 from apicall.index.records import extract_operations
+from apicall.model_runtime.call_model import LlamaCallModel
 from apicall.model_runtime.config import ModelConfig
 from apicall.model_runtime.diagnostics import build_info, measure_speed, model_facts
-from apicall.model_runtime.fill import fill_arguments
 from apicall.model_runtime.runtime import ModelRuntime
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +76,7 @@ def main() -> int:
     runtime = ModelRuntime(config)
     runtime.start_loading()
     spec, op, comment = COMMENTS[2]  # leaves a field to the model, so it waits for the load
-    first = fill_arguments(runtime, records[(spec, op)], comment)
+    first = fill_arguments(LlamaCallModel(runtime), records[(spec, op)], comment)
     first_request_ms = (time.perf_counter() - started) * 1000
     assert first.model_used
     runtime.wait_ready(60)
@@ -88,7 +89,7 @@ def main() -> int:
     for _ in range(args.rounds):
         for spec, op, comment in COMMENTS:
             t0 = time.perf_counter()
-            result = fill_arguments(runtime, records[(spec, op)], comment)
+            result = fill_arguments(LlamaCallModel(runtime), records[(spec, op)], comment)
             latencies.append((time.perf_counter() - t0) * 1000)
             model_used += result.model_used
     bandwidth = memory_bandwidth_gb_s()

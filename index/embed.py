@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import math
 import os
 import shutil
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from .errors import EmbedderError
+from .settings import data_dir
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -81,8 +83,6 @@ class TransformerEmbedder:
         self.dimension = self._read_dimension()
 
     def _read_dimension(self) -> int:
-        import json
-
         pooling = self.model_dir / "1_Pooling" / "config.json"
         if pooling.is_file():
             return int(json.loads(pooling.read_text())["word_embedding_dimension"])
@@ -201,8 +201,6 @@ def _install_static_table(source: Path, table_file: Path, custom_model: bool) ->
     """Put a static table into a new index: the retriever trained by `apicall train` (shipped in
     index/artifacts/) for the default model, else one distilled from the model, once per user.
     Returns the embedder's name, which the index records."""
-    from .settings import data_dir
-
     table_file.parent.mkdir(parents=True, exist_ok=True)
     shipped = trained_table_file()
     if not custom_model and shipped is not None:

@@ -11,8 +11,11 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from .arguments import fill_arguments, to_render_arguments
+from .control import Cancelled, RequestControl
 from .embed import Embedder
 from .errors import ApicallError
+from .model_port import Example
 from .ranking import LearnedReranker, Query, candidate_features, shipped_reranker
 from .records import OperationRecord, humanise_identifier
 from .render.render import render, target_for_language
@@ -20,7 +23,7 @@ from .search import Searcher, SearchResult, clip_query
 from .text import GENERIC, STOPWORDS, Intent, api_named, intent_of, stem, words
 
 if TYPE_CHECKING:
-    from apicall.model_runtime.runtime import ModelRuntime, RequestControl
+    from .model_port import CallModel
 
 Mode = Literal["render", "generate"]
 # Below this confidence apicall answers "no good match" instead of guessing.
@@ -124,11 +127,11 @@ class Engine:
     def __init__(
         self,
         searcher: Searcher,
-        runtime: ModelRuntime | None = None,
+        model: CallModel | None = None,
         reranker: LearnedReranker | None = None,
     ):
         self.searcher = searcher
-        self.runtime = runtime
+        self.model = model
         # The reranker `apicall train` made (index/artifacts/); None: the hand-set rerank.
         self.reranker = reranker if reranker is not None else shipped_reranker()
 
@@ -202,7 +205,7 @@ class Engine:
         timings.update(ranking.timings_ms)
         ranked = ranking.candidates
         notes: list[str] = []
-        if request.model_rerank and self.runtime is not None and len(ranked) > 1:
+        if request.model_rerank and self.model is not None and len(ranked) > 1:
             t0 = time.perf_counter()
             ranked = self._model_rerank(request, ranked, control, notes)
             timings["rerank"] += _ms(t0)
@@ -266,15 +269,13 @@ class Engine:
         control: RequestControl | None,
         notes: list[str],
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        from apicall.model_runtime.fill import fill_arguments, to_render_arguments
-
         try:
             filled = fill_arguments(
-                self.runtime, record, request.instruction, request.context, control
+                self.model, record, request.instruction, request.context, control
             )
+        except Cancelled:
+            raise
         except ApicallError as exc:
-            if type(exc).__name__ == "Cancelled":
-                raise
             notes.append(f"arguments not filled by the model: {exc}")
             filled = fill_arguments(None, record, request.instruction, request.context)
         return filled.arguments, to_render_arguments(record, filled.arguments)
@@ -286,18 +287,16 @@ class Engine:
         control: RequestControl | None,
         notes: list[str],
     ) -> list[tuple[SearchResult, float]]:
-        from apicall.model_runtime.choose import choose_candidate
-
         top = ranked[: max(request.k, 3)]
         lines = [
             f"{h.method} {h.path}: {h.summary or h.endpoint_name} ({h.api_name})" for h, _ in top
         ]
         try:
-            assert self.runtime is not None
-            choice = choose_candidate(self.runtime, request.instruction, lines, control)
+            assert self.model is not None
+            choice = self.model.choose(request.instruction, lines, control)
+        except Cancelled:
+            raise
         except ApicallError as exc:
-            if type(exc).__name__ == "Cancelled":
-                raise
             notes.append(f"model rerank skipped: {exc}")
             return ranked
         # The model overrides retrieval only when it is clearly confident.
@@ -316,10 +315,7 @@ class Engine:
         started: float,
         control: RequestControl | None,
     ) -> Suggestion:
-        from apicall.model_runtime.freegen import generate_call
-        from apicall.model_runtime.prompts import Example
-
-        if self.runtime is None:
+        if self.model is None:
             raise ApicallError("--mode generate needs the model")
         examples = []
         for hit, _ in ranked[:3]:
@@ -330,9 +326,7 @@ class Engine:
             examples.append(Example(hit.summary or hit.endpoint_name, render(record, target).code))
         description = ranked[0][0].api_name if ranked else ""
         t0 = time.perf_counter()
-        generated = generate_call(
-            self.runtime, request.instruction, target, description, examples, control
-        )
+        code = self.model.generate_call(request.instruction, target, description, examples, control)
         timings.update(fill=0.0, render=_ms(t0), total=_ms(started))
         return Suggestion(
             request.instruction,
@@ -340,7 +334,7 @@ class Engine:
             None,
             0.0,
             0.0,
-            generated.code,
+            code,
             {},
             alternatives,
             timings,

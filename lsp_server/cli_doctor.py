@@ -8,8 +8,10 @@ import time
 from typing import Any
 
 from apicall.index.errors import ApicallError
+from apicall.index.open import open_for_search
 from apicall.index.settings import resolve_index_dir
 from apicall.model_runtime.config import ModelConfig
+from apicall.model_runtime.diagnostics import build_info, measure_speed, model_facts
 from apicall.model_runtime.runtime import ModelRuntime
 
 
@@ -17,8 +19,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     report: dict[str, Any] = {}
     problems = 0
     try:
-        from apicall.model_runtime.diagnostics import build_info
-
         info = build_info()
         report["llama.cpp"] = {
             "llama-cpp-python": info.llama_cpp_python,
@@ -34,8 +34,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     runtime = ModelRuntime(config)
     try:
         runtime.wait_ready(timeout=120)
-        from apicall.model_runtime.diagnostics import measure_speed, model_facts
-
         assert runtime.load_info is not None
         speed = measure_speed(runtime)
         report["model"] = {
@@ -55,8 +53,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     index_dir = resolve_index_dir(args.index)
     try:
-        from apicall.index.open import open_for_search
-
         searcher = open_for_search(index_dir)
         started = time.perf_counter()
         hits = searcher.search("list items", k=3)

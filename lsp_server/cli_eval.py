@@ -16,6 +16,9 @@ from apicall.index.evaluation.testset import build_split
 from apicall.index.open import open_for_search
 from apicall.index.records import OperationRecord
 from apicall.index.settings import resolve_index_dir
+from apicall.model_runtime.call_model import LlamaCallModel
+from apicall.model_runtime.config import ModelConfig
+from apicall.model_runtime.runtime import ModelRuntime
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -43,13 +46,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     split = build_split(records, args.apis, args.per_level, seed=args.seed, same_named=same_named)
     runtime = None
     if args.generate_sample > 0:
-        from apicall.model_runtime.config import ModelConfig
-        from apicall.model_runtime.runtime import ModelRuntime
-
         runtime = ModelRuntime(ModelConfig(model_path=args.model, request_timeout_s=120))
         runtime.start_loading()
-    engine = Engine(searcher, runtime)
-    evaluator = Evaluator(engine, runtime, split, seed=args.seed)
+    engine = Engine(searcher, LlamaCallModel(runtime) if runtime else None)
+    evaluator = Evaluator(engine, split, seed=args.seed)
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]
     print(
         f"{len(split.items)} test items over {args.apis} APIs, pool of {len(split.pool)} examples, "

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +14,25 @@ from apicall.index.engine import Engine, Suggestion, SuggestRequest
 from apicall.index.errors import ApicallError
 from apicall.index.open import open_for_search
 from apicall.index.settings import resolve_index_dir
+from apicall.model_runtime.call_model import LlamaCallModel
 from apicall.model_runtime.config import ModelConfig
 from apicall.model_runtime.runtime import ModelRuntime
 
 from .cli_args import result_count
 
 
-def _engine(args: argparse.Namespace, needs_model: bool) -> Engine:
+@contextmanager
+def _engine(args: argparse.Namespace, needs_model: bool) -> Iterator[Engine]:
     searcher = open_for_search(resolve_index_dir(args.index))
-    runtime = None
-    if needs_model:
-        runtime = ModelRuntime(ModelConfig(model_path=args.model))
-        runtime.start_loading()  # overlaps with the first retrieval
-    return Engine(searcher, runtime)
+    if not needs_model:
+        yield Engine(searcher)
+        return
+    runtime = ModelRuntime(ModelConfig(model_path=args.model))
+    runtime.start_loading()  # overlaps with the first retrieval
+    try:
+        yield Engine(searcher, LlamaCallModel(runtime))
+    finally:
+        runtime.close()
 
 
 def _request(
@@ -49,12 +57,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         raise ApicallError("give an INSTRUCTION or --batch FILE.jsonl")
     if not (args.lang or args.target):
         raise ApicallError("give --lang LANGUAGE_ID or --target TARGET")
-    engine = _engine(args, needs_model)
-    try:
+    with _engine(args, needs_model) as engine:
         suggestion = engine.suggest(_request(args, args.instruction, args.lang, args.target))
-    finally:
-        if engine.runtime is not None:
-            engine.runtime.close()
     _print(suggestion, args.json)
     return 0 if suggestion.endpoint is not None or suggestion.generated else 3
 
@@ -67,15 +71,11 @@ def _batch(args: argparse.Namespace, needs_model: bool) -> int:
         raise ApicallError(f"{path}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError as exc:
         raise ApicallError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    engine = _engine(args, needs_model)
-    try:
+    with _engine(args, needs_model) as engine:
         for number, line in enumerate(lines, start=1):
             if line.strip():
                 print(json.dumps(_batch_line(args, engine, number, line), ensure_ascii=False))
                 sys.stdout.flush()
-    finally:
-        if engine.runtime is not None:
-            engine.runtime.close()
     return 0
 
 

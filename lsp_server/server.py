@@ -12,13 +12,15 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
 
+from apicall.index.control import Cancelled, RequestControl
 from apicall.index.engine import Engine
 from apicall.index.errors import ApicallError
+from apicall.index.model_port import CallModel
 from apicall.index.open import open_for_search
 from apicall.index.settings import resolve_index_dir
+from apicall.model_runtime.call_model import LlamaCallModel
 from apicall.model_runtime.config import ModelConfig
-from apicall.model_runtime.errors import Cancelled
-from apicall.model_runtime.runtime import ModelRuntime, RequestControl
+from apicall.model_runtime.runtime import ModelRuntime
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
@@ -64,7 +66,7 @@ class ApicallServer(LanguageServer):
                 self.no_index_reported = True
                 self.show(types.MessageType.Warning, f"apicall: {exc}")
             return None
-        engine = Engine(searcher, self.runtime)
+        engine = Engine(searcher, self.call_model())
         # Opened before a reset (a workspace spec written meanwhile): its tables are an older
         # version, so it serves this call only and the next one opens the index again.
         if generation == self.index_generation:
@@ -82,7 +84,10 @@ class ApicallServer(LanguageServer):
             )
             self.runtime.start_loading()
         if self.engine is not None:
-            self.engine.runtime = self.runtime
+            self.engine.model = self.call_model()
+
+    def call_model(self) -> CallModel | None:
+        return LlamaCallModel(self.runtime) if self.runtime is not None else None
 
     def reset_index(self) -> None:
         self.index_generation += 1

@@ -3,21 +3,16 @@ candidate's number as its answer, from a single prefill (no sampling)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from apicall.index.control import RequestControl
+from apicall.index.model_port import Choice
 
 from .generation import format_chat, next_token_distribution
 from .prompts import choice_messages
-from .runtime import ModelRuntime, RequestControl
+from .runtime import ModelRuntime
 
 MAX_CANDIDATES = 9
-
-
-@dataclass(frozen=True)
-class Choice:
-    index: int  # into the candidates given
-    confidence: float  # the model's probability of that candidate
-    probabilities: list[float]
 
 
 def choose_candidate(

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from apicall.index.control import RequestControl
+
 from .generation import complete
-from .runtime import ModelRuntime, RequestControl
+from .runtime import ModelRuntime
 
 FILE_TYPES = {
     0: "F32",

@@ -7,13 +7,5 @@ class ModelUnavailable(ApicallError):
     """The model file is missing or corrupt, or llama.cpp is not installed."""
 
 
-class Cancelled(ApicallError):
-    """The caller cancelled the request; generation stopped between two tokens."""
-
-
-class TimeBudgetExceeded(ApicallError):
-    """Generation ran past the request's time budget."""
-
-
 class PromptTooLong(ApicallError):
     """The prompt and the answer would not fit in the model's context window."""

@@ -1,213 +1,33 @@
-"""Argument filling: values stated in a comment, as JSON constrained by a grammar built from the
-operation's schema, then validated and checked against the comment.
-
-Values come from two places: a deterministic reading of the comment (`name=value`, quoted text,
-e-mail addresses, numbers next to a parameter's name) and the model, whose JSON is constrained by
-llama.cpp's JSON-schema grammar. Either way a value is kept only when the comment (or the nearby
-code) states it, so what the comment does not say stays the spec's placeholder, and credentials
-are never filled: they are not in the schema at all.
-"""
+"""The model's part of argument filling: JSON values for the fields the comment reader left,
+constrained by llama.cpp's JSON-schema grammar (index/arguments.py keeps only grounded ones)."""
 
 from __future__ import annotations
 
 import json
-import re
-import time
-from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-import jsonschema
-from apicall.index.records import OperationRecord, humanise_identifier
+from apicall.index.arguments import Field, fill_schema
+from apicall.index.control import RequestControl
+from apicall.index.records import OperationRecord
 
 from .generation import complete, format_chat
 from .prompts import fill_messages
-from .runtime import ModelRuntime, RequestControl
-
-MAX_FIELDS = 6
-MAX_STRING = 48  # characters per string value in the grammar: values are short, runaways are not
-_CREDENTIAL_WORDS = (
-    "authorization",
-    "api_key",
-    "apikey",
-    "api-key",
-    "token",
-    "secret",
-    "password",
-    "cookie",
-    "x-api-key",
-    "signature",
-    "credential",
-)
+from .runtime import ModelRuntime
 
 
-@dataclass
-class FillResult:
-    arguments: dict[str, Any]
-    sources: dict[str, str] = field(default_factory=dict)  # name -> "comment" | "model"
-    rejected: dict[str, str] = field(
-        default_factory=dict
-    )  # name -> why the model's value was dropped
-    raw_model_output: str = ""
-    model_used: bool = False
-    latency_ms: float = 0.0
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    location: str  # path | query | header | cookie | body
-    schema: dict[str, Any]
-    required: bool
-
-
-def fillable_fields(record: OperationRecord) -> list[Field]:
-    """Parameters and top-level JSON body properties, minus anything that carries credentials."""
-    auth_headers = {
-        str(s.get("name", "")).lower()
-        for s in record.security_schemes.values()
-        if isinstance(s, dict)
-    }
-    fields: list[Field] = []
-    for param in record.parameters:
-        name = str(param.get("name", ""))
-        location = str(param.get("in", ""))
-        if location not in ("path", "query", "header", "cookie") or not name:
-            continue
-        if name.lower() in auth_headers or any(w in name.lower() for w in _CREDENTIAL_WORDS):
-            continue
-        fields.append(
-            Field(name, location, _simple_schema(param.get("schema")), bool(param.get("required")))
-        )
-    content = (record.request_body or {}).get("content") or {}
-    body_schema = next(
-        (m.get("schema") for t, m in content.items() if "json" in t or "form" in t), None
-    )
-    if isinstance(body_schema, dict):
-        required = set(body_schema.get("required") or [])
-        for name, prop in (body_schema.get("properties") or {}).items():
-            if isinstance(prop, dict) and not prop.get("readOnly"):
-                if any(w in name.lower() for w in _CREDENTIAL_WORDS):
-                    continue
-                fields.append(Field(name, "body", _simple_schema(prop), name in required))
-    return fields
-
-
-def _simple_schema(schema: Any) -> dict[str, Any]:
-    """A grammar-friendly schema: one scalar type, enums kept, arrays of scalars."""
-    if not isinstance(schema, dict):
-        return {"type": "string"}
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), "string")
-    if kind in ("integer", "number", "boolean", "string"):
-        simple: dict[str, Any] = {"type": kind}
-        if kind == "string":
-            simple["maxLength"] = MAX_STRING
-        enum = [e for e in schema.get("enum") or [] if isinstance(e, (str, int, float, bool))]
-        if enum:
-            simple["enum"] = enum[:20]
-        return simple
-    if kind == "array":
-        return {"type": "array", "items": _simple_schema(schema.get("items")), "maxItems": 5}
-    return {"type": "string"}
-
-
-def fill_schema(fields: list[Field]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": {f.name: f.schema for f in fields},
-        "additionalProperties": False,
-    }
-
-
-def select_fields(fields: list[Field], instruction: str) -> list[Field]:
-    """The fields worth asking about: named in the comment first, then required ones."""
-    text = instruction.lower()
-
-    def mentioned(f: Field) -> bool:
-        words = humanise_identifier(f.name).split()
-        return f.name.lower() in text or (bool(words) and all(w in text for w in words))
-
-    ranked = sorted(
-        fields, key=lambda f: (not mentioned(f), not f.required, f.location == "header")
-    )
-    return ranked[:MAX_FIELDS]
-
-
-def fill_arguments(
-    runtime: ModelRuntime | None,
+def propose_values(
+    runtime: ModelRuntime,
     record: OperationRecord,
+    fields: list[Field],
     instruction: str,
-    context: str = "",
+    context: str,
     control: RequestControl | None = None,
-) -> FillResult:
-    """Arguments for `record` from the comment; the model is used when given and loaded."""
-    started = time.perf_counter()
-    fields = select_fields(fillable_fields(record), instruction)
-    result = FillResult(arguments={})
-    if not fields:
-        result.latency_ms = (time.perf_counter() - started) * 1000
-        return result
-    for name, value in read_comment_values(fields, instruction).items():
-        result.arguments[name] = value
-        result.sources[name] = "comment"
-    remaining = [f for f in fields if f.name not in result.arguments]
-    if runtime is not None and remaining and _has_candidate_values(instruction, record):
-        result.model_used = True
-        raw = runtime.run(
-            lambda llm, c: _model_fill(llm, c, record, remaining, instruction, context), control
-        )
-        result.raw_model_output = raw
-        proposed = _parse_json_object(raw)
-        grounding_text = f"{instruction}\n{context}"
-        by_name = {f.name: f for f in remaining}
-        for name, value in proposed.items():
-            target = by_name.get(name)
-            if target is None:
-                result.rejected[name] = "not a parameter of this operation"
-                continue
-            why = _ungrounded(value, target, grounding_text)
-            if not why and _same_value_used(value, result.arguments):
-                why = "the comment states this value for another parameter"
-            if why:
-                result.rejected[name] = why
-                continue
-            result.arguments[name] = value
-            result.sources[name] = "model"
-    _drop_invalid(result, fields)
-    result.latency_ms = (time.perf_counter() - started) * 1000
-    return result
-
-
-def _drop_invalid(result: FillResult, fields: list[Field]) -> None:
-    """A value that breaks its field's schema (too long, outside the enum) is not filled: the
-    placeholder stays, and the reason is kept, instead of the whole suggestion failing."""
-    schema = fill_schema(fields)
-    for name in list(result.arguments):
-        try:
-            jsonschema.validate({name: result.arguments[name]}, {**schema, "required": []})
-        except jsonschema.ValidationError as exc:
-            del result.arguments[name]
-            result.sources.pop(name, None)
-            result.rejected[name] = f"does not fit the schema: {exc.message}"
-
-
-def to_render_arguments(record: OperationRecord, arguments: dict[str, Any]) -> dict[str, Any]:
-    """Filled values in the renderer's shape: parameters by name, body fields under "body"."""
-    fields = {f.name: f for f in fillable_fields(record)}
-    rendered: dict[str, Any] = {}
-    body: dict[str, Any] = {}
-    for name, value in arguments.items():
-        target = fields.get(name)
-        if target is None:
-            continue
-        if target.location == "body":
-            body[name] = value
-        else:
-            rendered[name] = value
-    if body:
-        rendered["body"] = body
-    return rendered
+) -> str:
+    """The model's JSON object of values for `fields` (text; the caller parses and grounds it)."""
+    return runtime.run(
+        lambda llm, c: _model_fill(llm, c, record, fields, instruction, context), control
+    )
 
 
 def _model_fill(
@@ -231,135 +51,8 @@ def _model_fill(
     return completion.text
 
 
-_GRAMMAR_CACHE: dict[str, Any] = {}
-
-
+@lru_cache(maxsize=256)
 def _grammar_for(schema_json: str) -> Any:
     from llama_cpp import LlamaGrammar
 
-    grammar = _GRAMMAR_CACHE.get(schema_json)
-    if grammar is None:
-        grammar = LlamaGrammar.from_json_schema(schema_json, verbose=False)
-        if len(_GRAMMAR_CACHE) > 256:
-            _GRAMMAR_CACHE.clear()
-        _GRAMMAR_CACHE[schema_json] = grammar
-    return grammar
-
-
-def _parse_json_object(text: str) -> dict[str, Any]:
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-_QUOTED = re.compile(r"""["'`“”‘’]([^"'`“”‘’]{1,200})["'`“”‘’]""")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
-
-
-_IDENTIFIER = re.compile(r"\b\w+[_\-./:]\w[\w\-./:]*\b|\b[a-z]+[A-Z]\w*\b")
-_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z]+\b")
-
-
-def _has_candidate_values(text: str, record: OperationRecord) -> bool:
-    """Whether the comment holds anything that could be a literal value: quoted text, a number,
-    an e-mail address, an identifier-like token, or a capitalised word (not the first one) that
-    is not the API's name. Without one there is nothing for the model to extract."""
-    if _QUOTED.search(text) or _EMAIL.search(text) or _NUMBER.search(text):
-        return True
-    if _IDENTIFIER.search(text):
-        return True
-    api_words = set(re.findall(r"[a-z]+", f"{record.api_name} {record.api_provider}".lower()))
-    words = text.strip().split()
-    later = " ".join(words[1:])
-    return any(w.lower() not in api_words for w in _CAPITALISED.findall(later))
-
-
-def read_comment_values(fields: list[Field], instruction: str) -> dict[str, Any]:
-    """Values the comment states unambiguously: `name=value` / `name: value`, an e-mail address
-    for an email field, or a value right after the parameter's name."""
-    found: dict[str, Any] = {}
-    for f in fields:
-        names = [re.escape(f.name), *_PHRASES.get(f.name.lower(), [])]
-        pattern = re.compile(
-            rf"(?<![\w-])(?:{'|'.join(names)})(?![\w-])\s*(?:=|:|\bis\b|\bof\b)?\s*"
-            r"""(?:(?<!\w)["'`]([^"'`]+)["'`](?!\w)|([\w@.+\-/]+))""",
-            re.IGNORECASE,
-        )
-        match = pattern.search(instruction)
-        if match:
-            value = _coerce(match.group(1) or match.group(2), f.schema)
-            if value is not None:
-                found[f.name] = value
-                continue
-        if "email" in f.name.lower():
-            email = _EMAIL.search(instruction)
-            if email:
-                found[f.name] = email.group(0)
-    return found
-
-
-# Verbs that state a field's value: "titled 'Dune'", "named octocat", "called 'Sales'".
-_PHRASES = {"title": ["titled", "called"], "name": ["named", "called"], "email": ["e-mail"]}
-
-
-def _coerce(text: str, schema: dict[str, Any]) -> Any:
-    kind = schema.get("type")
-    enum = schema.get("enum")
-    try:
-        if kind == "integer":
-            value: Any = int(text)
-        elif kind == "number":
-            value = float(text)
-        elif kind == "boolean":
-            if text.lower() not in ("true", "false", "yes", "no"):
-                return None
-            value = text.lower() in ("true", "yes")
-        elif kind == "array":
-            return None
-        else:
-            value = text
-    except ValueError:
-        return None
-    if enum and value not in enum:
-        return None
-    return value
-
-
-def _same_value_used(value: Any, arguments: dict[str, Any]) -> bool:
-    """One stated value fills one parameter: a copy of an assigned value is not a new fact."""
-    if isinstance(value, (bool, list, dict)):
-        return False
-    return any(type(v) is type(value) and v == value for v in arguments.values())
-
-
-def _ungrounded(value: Any, target: Field, text: str) -> str:
-    """Why a model value is not stated in the text ("" when it is)."""
-    lowered = text.lower()
-    if isinstance(value, bool):
-        name_words = humanise_identifier(target.name)
-        return (
-            "" if name_words and name_words in humanise_identifier(text) else "boolean not stated"
-        )
-    if isinstance(value, (int, float)):
-        shown = str(int(value)) if float(value).is_integer() else str(value)
-        return (
-            ""
-            if re.search(rf"(?<![\d.]){re.escape(shown)}(?![\d])", text)
-            else "number not in the comment"
-        )
-    if isinstance(value, str):
-        if not value.strip():
-            return "empty"
-        if len(value) > 0.6 * len(text.split("\n", 1)[0]):
-            return "the whole comment, not a value in it"
-        return "" if value.lower() in lowered else "value not in the comment"
-    if isinstance(value, list):
-        return (
-            ""
-            if value and all(not _ungrounded(v, target, text) for v in value)
-            else "list not stated"
-        )
-    return "unsupported value"
+    return LlamaGrammar.from_json_schema(schema_json, verbose=False)

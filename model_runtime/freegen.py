@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from apicall.index.control import RequestControl
+from apicall.index.model_port import Example
+
 from .generation import Completion, complete
-from .prompts import PAPER_STOP, Example, paper_prompt
-from .runtime import ModelRuntime, RequestControl
+from .prompts import PAPER_STOP, paper_prompt
+from .runtime import ModelRuntime
 
 
 @dataclass(frozen=True)

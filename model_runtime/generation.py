@@ -7,8 +7,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from apicall.index.control import RequestControl
+
 from .errors import PromptTooLong
-from .runtime import RequestControl
 
 
 @dataclass
@@ -114,8 +116,6 @@ def next_token_distribution(
     llm.n_tokens = common
     llm.eval(tokens[common:])
     # Without logits_all, llama-cpp-python keeps only the last position's logits in the context.
-    import numpy as np
-
     logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),))
     ids = [llm.tokenize(c.encode("utf-8"), add_bos=False, special=False)[0] for c in candidates]
     values = [float(logits[i]) for i in ids]

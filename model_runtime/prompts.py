@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from apicall.index.model_port import Example
 
 # What of a comment reaches the model: the head of a very long comment states the request, and
 # the whole of it could overflow the context window (2,048 tokens for the bundled model).
@@ -12,12 +12,6 @@ MODEL_COMMENT_CHARS = 600
 def clip_comment(text: str, limit: int = MODEL_COMMENT_CHARS) -> str:
     text = text.strip()
     return text if len(text) <= limit else text[:limit].rstrip() + " ..."
-
-
-@dataclass(frozen=True)
-class Example:
-    instruction: str
-    output: str
 
 
 PAPER_HEADER = (

@@ -10,13 +10,15 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from apicall.index.control import RequestControl, TimeBudgetExceeded
+
 from .config import ModelConfig, auto_gpu_layers
-from .errors import Cancelled, ModelUnavailable, TimeBudgetExceeded
+from .errors import ModelUnavailable
 
 T = TypeVar("T")
 
@@ -49,34 +51,6 @@ class ModelState(Enum):
     LOADING = "loading"
     READY = "ready"
     FAILED = "failed"
-
-
-@dataclass
-class RequestControl:
-    """Cancellation and a deadline for one request, checked between tokens."""
-
-    cancel_event: threading.Event = field(default_factory=threading.Event)
-    deadline: float | None = None
-    cancelled_at: float | None = None
-
-    @classmethod
-    def with_budget(cls, seconds: float | None) -> RequestControl:
-        return cls(deadline=time.monotonic() + seconds if seconds else None)
-
-    def cancel(self) -> None:
-        self.cancelled_at = time.monotonic()
-        self.cancel_event.set()
-
-    def should_stop(self) -> bool:
-        return self.cancel_event.is_set() or (
-            self.deadline is not None and time.monotonic() > self.deadline
-        )
-
-    def raise_if_stopped(self) -> None:
-        if self.cancel_event.is_set():
-            raise Cancelled("the request was cancelled")
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise TimeBudgetExceeded("the model ran out of its time budget")
 
 
 @dataclass(frozen=True)

@@ -8,21 +8,24 @@ import time
 
 import jsonschema
 import pytest
-from apicall.index.loader import parse_spec_bytes
-from apicall.index.records import extract_operations
-from apicall.model_runtime.choose import choose_candidate
-from apicall.model_runtime.config import ModelConfig, bundled_model_path
-from apicall.model_runtime.errors import ModelUnavailable
-from apicall.model_runtime.fill import (
+from apicall.index.arguments import (
     fill_arguments,
     fill_schema,
     fillable_fields,
     to_render_arguments,
 )
+from apicall.index.control import RequestControl
+from apicall.index.loader import parse_spec_bytes
+from apicall.index.model_port import Example
+from apicall.index.records import extract_operations
+from apicall.model_runtime.call_model import LlamaCallModel
+from apicall.model_runtime.choose import choose_candidate
+from apicall.model_runtime.config import ModelConfig, bundled_model_path
+from apicall.model_runtime.errors import ModelUnavailable
 from apicall.model_runtime.freegen import generate_call
 from apicall.model_runtime.generation import complete
-from apicall.model_runtime.prompts import Example, paper_prompt
-from apicall.model_runtime.runtime import ModelRuntime, ModelState, RequestControl
+from apicall.model_runtime.prompts import paper_prompt
+from apicall.model_runtime.runtime import ModelRuntime, ModelState
 
 from tests.conftest import SPECS
 
@@ -80,13 +83,17 @@ def test_free_generation_with_the_papers_prompt(runtime):
 
 def test_argument_filling_puts_stated_values_in_the_right_parameters(runtime):
     books = records("bookshop_v30.yaml")
-    listing = fill_arguments(runtime, books["listBooks"], "list the books, limit 5")
+    listing = fill_arguments(LlamaCallModel(runtime), books["listBooks"], "list the books, limit 5")
     assert listing.arguments == {"limit": 5}
     removal = fill_arguments(
-        runtime, books["delete_books_by_isbn"], "remove the book with isbn 978-0441013593"
+        LlamaCallModel(runtime),
+        books["delete_books_by_isbn"],
+        "remove the book with isbn 978-0441013593",
     )
     assert removal.arguments == {"isbn": "978-0441013593"}
-    created = fill_arguments(runtime, books["createBook"], "add the book titled 'Dune' to the shop")
+    created = fill_arguments(
+        LlamaCallModel(runtime), books["createBook"], "add the book titled 'Dune' to the shop"
+    )
     assert created.arguments.get("title") == "Dune"
     # Unstated values stay out (and so stay placeholders); everything validates.
     assert "published" not in created.arguments
@@ -100,10 +107,14 @@ def test_argument_filling_puts_stated_values_in_the_right_parameters(runtime):
 def test_model_values_not_in_the_comment_are_dropped(runtime):
     pets = records("petstore_v2.json")
     # No literal value in the comment: the model is not even asked.
-    result = fill_arguments(runtime, pets["getPetById"], "fetch the pet for the shop front page")
+    result = fill_arguments(
+        LlamaCallModel(runtime), pets["getPetById"], "fetch the pet for the shop front page"
+    )
     assert result.arguments == {} and not result.model_used
     # "Rex" makes the model run, but petId is an integer the comment does not state.
-    result = fill_arguments(runtime, pets["getPetById"], "fetch the pet Rex for the front page")
+    result = fill_arguments(
+        LlamaCallModel(runtime), pets["getPetById"], "fetch the pet Rex for the front page"
+    )
     assert result.model_used
     assert result.arguments == {}
 

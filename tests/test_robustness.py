@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from apicall.index.arguments import Field, fill_arguments, read_comment_values
 from apicall.index.errors import SpecLoadError
 from apicall.index.loader import parse_spec_bytes
 from apicall.index.records import extract_operations
 from apicall.index.render.render import render
-from apicall.model_runtime.fill import Field, fill_arguments
 
 from tests.conftest import SPECS
 from tests.injection import base_spec
@@ -99,9 +99,7 @@ def test_a_quote_after_a_letter_is_no_value_and_bad_values_are_dropped():
     ]
     record = extract_operations(base_spec(), "omdb.json", "h").records[0]
     instruction = "I'm trying to get the full plot of the film 'Heat' as JSON"
-    from apicall.model_runtime import fill
-
-    filled = fill.read_comment_values(fields, instruction)
+    filled = read_comment_values(fields, instruction)
     assert "i" not in filled
     result = fill_arguments(None, record, instruction)  # never raises
     assert all(len(str(v)) <= 48 for v in result.arguments.values())

@@ -7,12 +7,11 @@ import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
-from apicall.model_runtime.prompts import Example
 
 from ..engine import Engine, SuggestRequest
+from ..model_port import Example
 from ..records import OperationRecord
 from ..render.render import render
 from ..urlmatch import match_url
@@ -25,9 +24,6 @@ from .metrics import (
     hallucinated,
 )
 from .testset import Split, TestItem
-
-if TYPE_CHECKING:
-    from apicall.model_runtime.runtime import ModelRuntime
 
 ENGINE_SETTINGS = ("engine", "engine + model rerank")
 PAPER_SETTINGS = ("0-shot", "3-shot random", "3-shot retrieved", "3-shot retrieved + rerank")
@@ -46,9 +42,8 @@ class Outcome:
 
 
 class Evaluator:
-    def __init__(self, engine: Engine, runtime: ModelRuntime | None, split: Split, seed: int = 5):
+    def __init__(self, engine: Engine, split: Split, seed: int = 5):
         self.engine = engine
-        self.runtime = runtime
         self.split = split
         self.rng = random.Random(seed)
         self._records: dict[str, OperationRecord] = {}
@@ -108,17 +103,15 @@ class Evaluator:
         return self._pool_vectors
 
     def run_paper(self, item: TestItem, setting: str, target: str) -> tuple[str, dict[str, float]]:
-        from apicall.model_runtime.freegen import generate_call
-
-        assert self.runtime is not None
+        assert self.engine.model is not None
         gold = self.record(item.record_id)
         examples = self.examples(item, setting, target)
         started = time.perf_counter()
         description = gold.api_description or gold.api_name
-        generated = generate_call(
-            self.runtime, item.instruction, target, description[:400], examples, max_tokens=160
+        code = self.engine.model.generate_call(
+            item.instruction, target, description[:400], examples, None, max_tokens=160
         )
-        return generated.code, {"total": (time.perf_counter() - started) * 1000}
+        return code, {"total": (time.perf_counter() - started) * 1000}
 
     def hallucinated(self, call: str, spec: str) -> bool:
         """Gorilla's sense: the call is no operation of the API asked for, nor of any indexed API
@@ -156,7 +149,7 @@ def evaluate(
         for item in items:
             code, timings = evaluator.run_engine(item, target, model_rerank=False)
             outcomes.append(evaluator.score(item, "engine", target, code, timings))
-    if not model_settings or evaluator.runtime is None:
+    if not model_settings or evaluator.engine.model is None:
         return outcomes
     # The model settings are slow on a CPU: a fixed sample per level, on every target.
     per_level: dict[int, list[TestItem]] = defaultdict(list)

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ..records import first_sentence, humanise_identifier
+
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "training"
 Split = Literal["train", "dev"]
 
@@ -140,8 +142,6 @@ def load(data_dir: Path = DATA_DIR) -> TrainingData:
 
 def operation_text(operation: Operation) -> str:
     """The operation as the index embeds it (records.embedding_text), from the data's fields."""
-    from ..records import first_sentence, humanise_identifier
-
     what = operation.summary or first_sentence(operation.description)
     if not what:
         what = humanise_identifier(f"{operation.method} {operation.path}")

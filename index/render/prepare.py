@@ -6,6 +6,7 @@ escaped, a templated host split at its first brace), so that part is reproduced 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -247,8 +248,6 @@ def prepare(har: HarRequest) -> PreparedRequest:
     elif mime in ("text/json", "text/x-json", "application/json", "application/x-json"):
         post.mime_type = "application/json"
         if post.text:
-            import json
-
             try:
                 post.json_obj = json.loads(post.text)
             except ValueError:

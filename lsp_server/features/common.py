@@ -16,7 +16,7 @@ from ..comments import CommentBlock
 from ..edits import import_insertion, snippet_insertion
 
 if TYPE_CHECKING:
-    from apicall.model_runtime.runtime import RequestControl
+    from apicall.index.control import RequestControl
     from pygls.workspace import TextDocument
 
     from ..server import ApicallServer

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from apicall.index.control import RequestControl
 from apicall.index.records import OperationRecord
 from apicall.index.render.render import render
-from apicall.model_runtime.runtime import RequestControl
 from lsprotocol import types
 
 from ..comments import CommentBlock, find_comment_above
+from ..edits import import_insertion
 from ..server import isolated
 from .common import (
     action_data,
@@ -106,8 +107,6 @@ def register(server: ApicallServer) -> None:
             kind=types.MarkupKind.Markdown,
             value=f"{description}\n\n```{language}\n{body}\n```".strip(),
         )
-        from ..edits import import_insertion
-
         lines = [line.rstrip("\r\n") for line in document.lines]
         imported = import_insertion(lines, language, imports)
         if imported is not None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from apicall.index.control import RequestControl
 from apicall.index.records import OperationRecord
 from apicall.index.urlmatch import match_url
-from apicall.model_runtime.runtime import RequestControl
 from lsprotocol import types
 
 from ..server import isolated

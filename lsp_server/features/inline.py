@@ -11,6 +11,7 @@ import asyncio
 from lsprotocol import types
 
 from ..comments import find_comment_above
+from ..edits import import_insertion
 
 # A runtime import: pygls resolves the annotations of command handlers when a command comes
 # with arguments, and a name imported only for type checking fails there.
@@ -73,8 +74,6 @@ def register(server: ApicallServer) -> None:
         uri, imports = args[0], args[1]
         if not isinstance(uri, str) or not isinstance(imports, list):
             return
-        from ..edits import import_insertion
-
         document = ls.workspace.get_text_document(uri)
         lines = [line.rstrip("\r\n") for line in document.lines]
         inserted = import_insertion(lines, document.language_id or "", [str(i) for i in imports])

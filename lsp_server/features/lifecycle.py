@@ -11,6 +11,7 @@ from ..config import CONFIG_SECTION, parse_config
 # A runtime import: pygls resolves the annotations of command handlers when a command comes
 # with arguments, and a name imported only for type checking fails there.
 from ..server import ApicallServer
+from .workspace import index_workspace, watch_spec_files
 
 
 def register(server: ApicallServer) -> None:
@@ -29,8 +30,6 @@ def register(server: ApicallServer) -> None:
         ls.start_model()
         # Opening the index loads the embedder: off the event loop, like all heavy work.
         ls.spawn(ls.in_thread(lambda _c: ls.open_engine(), budget_s=120))
-        from .workspace import index_workspace, watch_spec_files
-
         await watch_spec_files(ls)
         if ls.config.workspace_specs:
             ls.spawn(index_workspace(ls))
