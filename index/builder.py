@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .discovery import walk_spec_candidates
 from .embed import Embedder
 from .errors import ApicallError, IndexError_
 from .loader import MAX_SPEC_BYTES, parse_spec_bytes
@@ -19,7 +20,6 @@ from .records import content_hash, extract_operations
 from .store import OPERATIONS, SPECS, IndexMeta, IndexStore
 from .validate import validate_document
 
-SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 FLUSH_ROWS = 4096
 # Full validation runs at about 1 MB/s; specs above this size are recorded as not validated.
 DEFAULT_VALIDATE_MAX_BYTES = 16 * 1024 * 1024
@@ -71,13 +71,7 @@ def discover_spec_files(paths: Iterable[Path]) -> tuple[list[SpecFile], list[Spe
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
-            candidates: Iterator[Path] = (
-                p
-                for p in sorted(path.rglob("*"))
-                if p.suffix.lower() in SPEC_SUFFIXES
-                and p.is_file()
-                and not any(part in ("node_modules", ".git", ".venv") for part in p.parts)
-            )
+            candidates: Iterator[Path] = walk_spec_candidates(path)
         elif path.is_file():
             candidates = iter([path])
         else:

@@ -15,10 +15,11 @@ from .arguments import fill_arguments, to_render_arguments
 from .control import Cancelled, RequestControl
 from .embed import Embedder
 from .errors import ApicallError
+from .languages import target_of
 from .model_port import Example
 from .ranking import LearnedReranker, Query, candidate_features, shipped_reranker
 from .records import OperationRecord, humanise_identifier
-from .render.render import render, target_for_language
+from .render.render import render
 from .search import Searcher, SearchResult, clip_query
 from .text import GENERIC, STOPWORDS, Intent, api_named, intent_of, stem, words
 
@@ -74,7 +75,7 @@ class SuggestRequest:
         if self.target:
             return self.target
         if self.language:
-            return target_for_language(self.language)
+            return target_of(self.language)
         raise ApicallError("give a target or a language")
 
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .embed import Embedder
+from .layered import OperationIndex
 from .records import first_sentence, humanise_identifier
-from .store import SUMMARY_COLUMNS, IndexStore, SearchHit
+from .store import SUMMARY_COLUMNS, SearchHit
 
 SearchMode = Literal["vector", "keyword", "hybrid"]
 RRF_K = 60
@@ -82,7 +83,7 @@ class SearchResult:
 
 
 class Searcher:
-    def __init__(self, store: IndexStore, embedder: Embedder):
+    def __init__(self, store: OperationIndex, embedder: Embedder):
         self.store = store
         self.embedder = embedder
 

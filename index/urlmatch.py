@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
+from .layered import OperationIndex
 from .records import OperationRecord
 from .search import keyword_query
-from .store import SUMMARY_COLUMNS, IndexStore
+from .store import SUMMARY_COLUMNS
 
 
 def path_pattern(template: str) -> re.Pattern[str]:
@@ -16,7 +17,7 @@ def path_pattern(template: str) -> re.Pattern[str]:
     return re.compile(regex + r"/?$")
 
 
-def match_url(store: IndexStore, url: str, method: str | None = None) -> OperationRecord | None:
+def match_url(store: OperationIndex, url: str, method: str | None = None) -> OperationRecord | None:
     """The indexed operation whose path template matches the URL's path (host when known)."""
     try:
         parsed = urlparse(url)

@@ -12,6 +12,7 @@ from typing import Any
 
 from apicall.index.engine import Engine, Suggestion, SuggestRequest
 from apicall.index.errors import ApicallError
+from apicall.index.languages import language_of_path
 from apicall.index.open import open_for_search
 from apicall.index.settings import resolve_index_dir
 from apicall.model_runtime.call_model import LlamaCallModel
@@ -55,8 +56,13 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         return _batch(args, needs_model)
     if not args.instruction:
         raise ApicallError("give an INSTRUCTION or --batch FILE.jsonl")
+    if args.file:
+        spoken = language_of_path(args.file)
+        if spoken is None:
+            raise ApicallError(f"{args.file}: no language known for this extension; give --lang")
+        args.lang = spoken.id
     if not (args.lang or args.target):
-        raise ApicallError("give --lang LANGUAGE_ID or --target TARGET")
+        raise ApicallError("give --lang LANGUAGE_ID, --file PATH or --target TARGET")
     with _engine(args, needs_model) as engine:
         suggestion = engine.suggest(_request(args, args.instruction, args.lang, args.target))
     _print(suggestion, args.json)
@@ -127,6 +133,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     choice = suggest.add_mutually_exclusive_group()
     choice.add_argument("--lang", help="an LSP language id (picks its idiomatic target)")
     choice.add_argument("--target", help="a target name (see `apicall targets`)")
+    choice.add_argument("--file", help="the file the call goes into: its extension is the language")
     suggest.add_argument("--k", type=result_count, default=3, help="alternatives to return")
     suggest.add_argument("--no-fill", action="store_true", help="leave arguments as placeholders")
     suggest.add_argument("--mode", choices=["render", "generate"], default="render")

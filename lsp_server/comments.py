@@ -5,27 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-HASH = ("python", "ruby", "shellscript", "sh", "bash", "perl", "r", "yaml", "elixir", "toml")
-SLASH = (
-    "javascript",
-    "typescript",
-    "javascriptreact",
-    "typescriptreact",
-    "go",
-    "java",
-    "c",
-    "cpp",
-    "csharp",
-    "kotlin",
-    "rust",
-    "swift",
-    "php",
-    "scala",
-    "dart",
-    "objective-c",
-)
-DASH = ("sql", "lua", "haskell", "ada")
-BLOCK = (*SLASH, "css")
+from apicall.index.languages import UNKNOWN
+from apicall.index.languages import language as language_table
 
 
 @dataclass(frozen=True)
@@ -34,19 +15,6 @@ class CommentBlock:
     start_line: int
     end_line: int  # inclusive
     indent: str  # the indentation of the comment's first line
-
-
-def line_markers(language: str) -> tuple[str, ...]:
-    markers: tuple[str, ...] = ()
-    if language in HASH:
-        markers += ("#",)
-    if language in SLASH:
-        markers += ("//",)
-    if language == "php":
-        markers += ("#",)
-    if language in DASH:
-        markers += ("--",)
-    return markers or ("#", "//")
 
 
 def _line_comment(line: str, markers: tuple[str, ...]) -> str | None:
@@ -61,7 +29,8 @@ def find_comment(lines: list[str], line_no: int, language: str) -> CommentBlock 
     """The comment block that contains `line_no`, if any."""
     if not 0 <= line_no < len(lines):
         return None
-    markers = line_markers(language)
+    spoken = language_table(language)
+    markers = spoken.line_comments or UNKNOWN.line_comments
     if _line_comment(lines[line_no], markers) is not None:
         start = line_no
         while start > 0 and _line_comment(lines[start - 1], markers) is not None:
@@ -71,11 +40,11 @@ def find_comment(lines: list[str], line_no: int, language: str) -> CommentBlock 
             end += 1
         words = [_line_comment(lines[i], markers) or "" for i in range(start, end + 1)]
         return _block(lines, start, end, words)
-    if language in BLOCK:
+    if spoken.block_comments:
         found = _block_comment(lines, line_no)
         if found:
             return found
-    if language == "python":
+    if spoken.docstrings:
         return _docstring(lines, line_no)
     return None
 
@@ -94,7 +63,8 @@ def find_comment_above(lines: list[str], line_no: int, language: str) -> Comment
 
 
 def _is_comment_line(line: str, language: str) -> bool:
-    return _line_comment(line, line_markers(language)) is not None
+    markers = language_table(language).line_comments or UNKNOWN.line_comments
+    return _line_comment(line, markers) is not None
 
 
 def _block_comment(lines: list[str], line_no: int) -> CommentBlock | None:

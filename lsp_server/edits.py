@@ -5,17 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-IMPORT_LINE = {
-    "python": re.compile(r"^(import\s+\S|from\s+\S+\s+import\s)"),
-    "go": re.compile(r"^import\s"),
-    "java": re.compile(r"^import\s"),
-    "kotlin": re.compile(r"^import\s"),
-    "c": re.compile(r"^#include\s"),
-    "cpp": re.compile(r"^#include\s"),
-    "csharp": re.compile(r"^using\s+[\w.]+;"),
-    "ruby": re.compile(r"^require(_relative)?\s"),
-    "swift": re.compile(r"^import\s"),
-}
+from apicall.index.languages import language as language_table
+
 HEADER_LINE = re.compile(r"^(#!|<\?php|package\s|# -\*-|#\s*(vim|coding)[:=])")
 
 
@@ -36,13 +27,14 @@ def import_insertion(lines: list[str], language: str, imports: list[str]) -> Ins
     wanted = [i for i in imports if i.strip()]
     if not wanted:
         return None
-    if language == "go":
+    spoken = language_table(language)
+    if spoken.import_style == "go":
         return _go_imports(lines, wanted)
     present = {line.strip() for line in lines}
     missing = [i for i in wanted if i.strip() not in present]
     if not missing:
         return None
-    pattern = IMPORT_LINE.get(language)
+    pattern = spoken.import_pattern
     last_import = -1
     if pattern is not None:
         for number, line in enumerate(lines):
@@ -58,7 +50,11 @@ def _after_header(lines: list[str], language: str) -> int:
     at = 0
     while at < len(lines) and HEADER_LINE.match(lines[at]):
         at += 1
-    if language == "python" and at < len(lines) and lines[at].lstrip().startswith(('"""', "'''")):
+    if (
+        language_table(language).docstrings
+        and at < len(lines)
+        and lines[at].lstrip().startswith(('"""', "'''"))
+    ):
         quote = lines[at].lstrip()[:3]
         if lines[at].count(quote) >= 2 and len(lines[at].strip()) > 3:
             return at + 1

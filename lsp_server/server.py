@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
@@ -15,16 +14,21 @@ from typing import Any, TypeVar
 from apicall.index.control import Cancelled, RequestControl
 from apicall.index.engine import Engine
 from apicall.index.errors import ApicallError
+from apicall.index.layered import LayeredIndex
 from apicall.index.model_port import CallModel
 from apicall.index.open import open_for_search
+from apicall.index.search import Searcher
 from apicall.index.settings import resolve_index_dir
+from apicall.index.store import IndexStore
 from apicall.model_runtime.call_model import LlamaCallModel
 from apicall.model_runtime.config import ModelConfig
 from apicall.model_runtime.runtime import ModelRuntime
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
 
 from .config import ServerConfig
+from .index_service import IndexService
 from .protocol import ApicallProtocol
 
 T = TypeVar("T")
@@ -40,12 +44,14 @@ class ApicallServer(LanguageServer):
         self.defaults = ServerConfig()
         self.config = ServerConfig()
         self.engine: Engine | None = None
-        self.index_generation = 0  # counts reopenings of the index (after writes, new settings)
+        self.index_generation = 0  # counts reopenings of the index (new settings, new overlay)
         self.runtime: ModelRuntime | None = None
-        self.workspace_spec_keys: set[str] = set()
         self.background: set[asyncio.Task[Any]] = set()
-        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="apicall-work")
-        self.index_lock = threading.Lock()  # index writes (workspace specs) one at a time
+        # Requests run here; the index service writes on a thread of its own.
+        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="apicall-request")
+        self.index_service = IndexService(self)
+        # The newest inline completion per document: a newer one stops the older.
+        self.inline_requests: dict[str, RequestControl] = {}
         self.model_failure_reported = False
         self.no_index_reported = False
 
@@ -60,18 +66,47 @@ class ApicallServer(LanguageServer):
             return self.engine
         generation = self.index_generation
         try:
-            searcher = open_for_search(self.index_dir)
+            overlay = self.index_service.overlay_dir if self.config.workspace_specs else None
+            searcher = open_for_search(self.index_dir, overlay)
         except ApicallError as exc:
             if not self.no_index_reported:
                 self.no_index_reported = True
                 self.show(types.MessageType.Warning, f"apicall: {exc}")
             return None
+        if isinstance(searcher.store, LayeredIndex) and not self.index_service.spec_keys:
+            # The overlay of an earlier session: its specs count as the workspace's at once.
+            self.index_service.spec_keys = searcher.store.overlay_spec_keys()
         engine = Engine(searcher, self.call_model())
         # Opened before a reset (a workspace spec written meanwhile): its tables are an older
         # version, so it serves this call only and the next one opens the index again.
         if generation == self.index_generation:
             self.engine = engine
         return engine
+
+    def use_overlay(self, overlay_dir: Path) -> None:
+        """After a write of the workspace overlay: the same (warm) catalog with the new overlay."""
+        self.index_generation += 1
+        engine = self.engine
+        if engine is None:
+            return
+        store = engine.searcher.store
+        base = store.base if isinstance(store, LayeredIndex) else store
+        if not isinstance(base, IndexStore):
+            self.reset_index()
+            return
+        overlay = IndexStore(overlay_dir, create=False)
+        searcher = Searcher(LayeredIndex(base, overlay), engine.searcher.embedder)
+        self.engine = Engine(searcher, engine.model, engine.reranker)
+
+    def workspace_folders(self) -> list[Path]:
+        folders = [Path(to_fs_path(f.uri) or "") for f in self.workspace.folders.values()]
+        if not folders and self.workspace.root_path:
+            folders = [Path(self.workspace.root_path)]
+        return [f for f in folders if f.is_dir()]
+
+    @property
+    def workspace_spec_keys(self) -> set[str]:
+        return self.index_service.spec_keys
 
     def start_model(self) -> None:
         if self.runtime is not None:
@@ -115,9 +150,14 @@ class ApicallServer(LanguageServer):
             )
 
     # -- work off the event loop ----------------------------------------------------------
-    async def in_thread(self, work: Callable[[RequestControl], T], budget_s: float = 10.0) -> T:
+    async def in_thread(
+        self,
+        work: Callable[[RequestControl], T],
+        budget_s: float = 10.0,
+        control: RequestControl | None = None,
+    ) -> T:
         """Run blocking work in a thread; a cancelled request stops it between model tokens."""
-        control = RequestControl.with_budget(budget_s)
+        control = control or RequestControl.with_budget(budget_s)
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self.executor, work, control)
         try:
@@ -125,6 +165,15 @@ class ApicallServer(LanguageServer):
         except asyncio.CancelledError:
             control.cancel()
             raise
+
+    def close(self) -> None:
+        """On shutdown: background work cancelled, the writer and the model stopped."""
+        for task in list(self.background):
+            task.cancel()
+        self.index_service.close()
+        if self.runtime is not None:
+            self.runtime.close()
+            self.runtime = None
 
     def spawn(self, coroutine: Awaitable[Any]) -> asyncio.Task[Any]:
         """A tracked background task (kept alive, errors logged)."""

@@ -329,3 +329,68 @@ async def test_invalid_settings_are_reported_and_defaults_used(lsp_env, workspac
         assert with_arguments["operations"] == status["operations"]
     finally:
         await started.shutdown_session()
+
+
+PARCELS_SPEC = """openapi: 3.0.3
+info: {title: Parcel Tracking API, version: "1.0"}
+servers: [{url: "https://parcels.example.com/v1"}]
+paths:
+  /parcels/{trackingNumber}/whereabouts:
+    get:
+      operationId: trackParcel
+      summary: Track a parcel by its tracking number
+      parameters:
+        - {name: trackingNumber, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: where the parcel is}}
+"""
+
+
+def _files_and_times(folder: Path) -> dict[str, float]:
+    return {str(p): p.stat().st_mtime for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.asyncio
+async def test_a_saved_spec_is_offered_from_the_overlay_and_the_catalog_is_not_written(
+    client, lsp_env, workspace
+):
+    catalog = Path(lsp_env["APICALL_INDEX"])
+    before = _files_and_times(catalog)
+    tokens = [t for t in client.progress_reports if str(t).startswith("apicall-index")]
+    begin = client.progress_reports[tokens[0]][0]
+    assert isinstance(begin, types.WorkDoneProgressBegin) and begin.cancellable
+    runs = sum("workspace specs:" in m.message for m in client.log_messages)
+
+    spec = workspace / "parcels-openapi.yaml"
+    spec.write_text(PARCELS_SPEC)
+    # VS Code sends both for one save: they are one write of the overlay.
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(spec.as_uri()))
+    )
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=spec.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+
+    def indexing_logs() -> list[str]:
+        return [m.message for m in client.log_messages if "workspace specs:" in m.message]
+
+    await wait_for(lambda: len(indexing_logs()) > runs)
+    await asyncio.sleep(0.5)
+    assert len(indexing_logs()) == runs + 1 and "1 added" in indexing_logs()[-1]
+
+    text = "# where is my parcel right now, tracking number 1Z999\n"
+    uri = open_doc(client, workspace, "track.py", "python", text)
+    actions = await actions_at(client, uri, 0)
+    assert actions[0].title.startswith("Insert API call: GET /parcels/{trackingNumber}/whereabouts")
+    assert _files_and_times(catalog) == before
+
+    spec.unlink()
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=spec.as_uri(), type=types.FileChangeType.Deleted)]
+        )
+    )
+    await wait_for(lambda: len(indexing_logs()) > runs + 1)
+    actions = await actions_at(client, uri, 0)
+    assert not any("/parcels/" in a.title for a in actions)

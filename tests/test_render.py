@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from apicall.index.languages import target_of
 from apicall.index.loader import parse_spec_bytes
 from apicall.index.records import extract_operations
 from apicall.index.render.conformance import (
@@ -14,7 +15,7 @@ from apicall.index.render.conformance import (
     score_golden,
 )
 from apicall.index.render.registry import SNIPPET_TARGETS
-from apicall.index.render.render import list_targets, render, render_all, target_for_language
+from apicall.index.render.render import list_targets, render, render_all
 
 from tests.conftest import CORPUS, SHARED, SPECS
 from tests.syntax import ToolMissing, check
@@ -159,10 +160,10 @@ def test_idiomatic_targets_read_credentials_from_the_environment():
 
 
 def test_language_ids_pick_idiomatic_targets():
-    assert target_for_language("python") == "python"
-    assert target_for_language("typescriptreact") == "typescript"
+    assert target_of("python") == "python"
+    assert target_of("typescriptreact") == "typescript"
     with pytest.raises(Exception, match="no target for language"):
-        target_for_language("cobol")
+        target_of("cobol")
 
 
 def _syntax_cases():

@@ -188,3 +188,16 @@ def test_two_writers_at_once_store_a_spec_once(tmp_path):
     found = json.loads(apicall("search", "list books", "--json", "--index", str(index)).stdout)
     ids = [r["id"] for r in found]
     assert len(ids) == len(set(ids))
+
+
+def test_the_files_extension_picks_the_language(fixture_index):
+    args = ["--no-fill", "--json", "--index", str(fixture_index)]
+    done = apicall("suggest", "list the books", "--file", "shop/client.go", *args)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["target"] == "go" and "http.NewRequest" in answer["code"]
+    unknown = apicall("suggest", "list the books", "--file", "notes.txt", *args)
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == (
+        "apicall: notes.txt: no language known for this extension; give --lang"
+    )

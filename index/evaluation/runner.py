@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from ..engine import Engine, SuggestRequest
 from ..model_port import Example
 from ..records import OperationRecord
 from ..render.render import render
+from ..text import words
 from ..urlmatch import match_url
 from .metrics import (
     Operation,
@@ -90,9 +90,9 @@ class Evaluator:
             if setting == "3-shot retrieved":
                 chosen = [pool[i] for i in order[:3]]
             else:  # retrieve 10, rerank by word overlap with the instruction, keep 3
-                words = set(_words(item.instruction))
+                said = set(words(item.instruction))
                 top = [pool[i] for i in order[:10]]
-                chosen = sorted(top, key=lambda p: -len(words & set(_words(p[0]))))[:3]
+                chosen = sorted(top, key=lambda p: -len(said & set(words(p[0]))))[:3]
         return [Example(text, render(self.record(rid), target).code) for text, rid in chosen]
 
     def _pool_embeddings(self) -> np.ndarray:
@@ -165,7 +165,3 @@ def evaluate(
                 code, timings = evaluator.run_paper(item, setting, target)
                 outcomes.append(evaluator.score(item, setting, target, code, timings))
     return outcomes
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in re.split(r"[^a-z0-9]+", text.lower()) if len(w) > 2]

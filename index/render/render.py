@@ -49,26 +49,6 @@ def list_targets() -> list[TargetInfo]:
     return targets
 
 
-def target_for_language(language_id: str) -> str:
-    """The idiomatic target of an LSP language id."""
-    if language_id in IDIOMATIC_TARGETS:
-        return language_id
-    aliases = {
-        "javascriptreact": "javascript",
-        "typescriptreact": "typescript",
-        "sh": "shellscript",
-        "bash": "shellscript",
-        "zsh": "shellscript",
-        "cpp": "c",
-        "objective-c": "c",
-    }
-    if language_id in aliases:
-        return aliases[language_id]
-    raise UnknownTarget(
-        f"no target for language {language_id!r}: one of {', '.join(sorted(IDIOMATIC_TARGETS))}"
-    )
-
-
 def render_all(
     record: OperationRecord, target: str, arguments: dict[str, Any] | None = None
 ) -> list[RenderedSnippet]:

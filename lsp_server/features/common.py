@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from apicall.index.engine import Engine, SuggestRequest
 from apicall.index.errors import ApicallError
+from apicall.index.languages import language as language_table
+from apicall.index.languages import target_of
 from apicall.index.records import OperationRecord
-from apicall.index.render.render import render, target_for_language
+from apicall.index.render.render import render
 from lsprotocol import types
 
 from ..comments import CommentBlock
@@ -21,20 +22,6 @@ if TYPE_CHECKING:
 
     from ..server import ApicallServer
 
-# An HTTP client the file already uses, and the target written for it.
-_CLIENT_IMPORTS = {
-    "python": [
-        (re.compile(r"^\s*(import httpx|from httpx import)", re.M), "python_httpx"),
-        (re.compile(r"^\s*(import requests|from requests import)", re.M), "python"),
-    ],
-    "javascript": [
-        (re.compile(r"""(require\(["']axios["']\)|from ["']axios["'])"""), "javascript_axios")
-    ],
-    "typescript": [
-        (re.compile(r"""(require\(["']axios["']\)|from ["']axios["'])"""), "javascript_axios")
-    ],
-}
-
 
 def target_for(ls: ApicallServer, document: TextDocument) -> str:
     """The settings' target for the language, else the client the file imports, else the
@@ -42,11 +29,7 @@ def target_for(ls: ApicallServer, document: TextDocument) -> str:
     language = document.language_id or "plaintext"
     if language in ls.config.targets:
         return ls.config.targets[language]
-    source = document.source
-    for pattern, target in _CLIENT_IMPORTS.get(language, []):
-        if pattern.search(source):
-            return target
-    return target_for_language(language)
+    return language_table(language).client_target(document.source) or target_of(language)
 
 
 def suggest_request(

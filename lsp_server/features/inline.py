@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
+from apicall.index.control import Cancelled, RequestControl
 from lsprotocol import types
 
 from ..comments import find_comment_above
@@ -45,7 +46,18 @@ def register(server: ApicallServer) -> None:
         if engine is None:
             return None
         request = suggest_request(ls, document, comment, fill=True)
-        suggestion = await ls.in_thread(lambda control: engine.suggest(request, control))
+        control = RequestControl.with_budget(10.0)
+        older = ls.inline_requests.get(uri)
+        if older is not None:
+            older.cancel()  # the developer typed on: the older answer would be stale
+        ls.inline_requests[uri] = control
+        try:
+            suggestion = await ls.in_thread(lambda c: engine.suggest(request, c), control=control)
+        except Cancelled:
+            return None  # a newer request for this document took over
+        finally:
+            if ls.inline_requests.get(uri) is control:
+                del ls.inline_requests[uri]
         ls.report_model_failure(suggestion.notes)
         if suggestion.code is None or _changed(ls, uri, version):
             return None

@@ -11,7 +11,7 @@ from ..config import CONFIG_SECTION, parse_config
 # A runtime import: pygls resolves the annotations of command handlers when a command comes
 # with arguments, and a name imported only for type checking fails there.
 from ..server import ApicallServer
-from .workspace import index_workspace, watch_spec_files
+from .workspace import watch_spec_files
 
 
 def register(server: ApicallServer) -> None:
@@ -32,7 +32,7 @@ def register(server: ApicallServer) -> None:
         ls.spawn(ls.in_thread(lambda _c: ls.open_engine(), budget_s=120))
         await watch_spec_files(ls)
         if ls.config.workspace_specs:
-            ls.spawn(index_workspace(ls))
+            ls.index_service.submit(scan=True)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(
@@ -51,6 +51,10 @@ def register(server: ApicallServer) -> None:
                 ls.log(f"apicall: workspace/configuration failed: {exc!r}")
                 raw = params.settings
         apply_settings(ls, raw)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: ApicallServer, *args: Any) -> None:
+        ls.close()
 
     @server.command("apicall.server.status")
     async def status(ls: ApicallServer, *args: Any) -> dict[str, Any]:
@@ -83,9 +87,12 @@ def apply_settings(ls: ApicallServer, raw: Any) -> None:
             types.MessageType.Error,
             "apicall: invalid settings, defaults kept for: " + "; ".join(errors),
         )
-    if config.index_dir != before.index_dir:
+    if (config.index_dir, config.workspace_specs) != (before.index_dir, before.workspace_specs):
         ls.reset_index()
-        ls.open_engine()
+        # The overlay belongs to one index: the workspace is indexed again for the new one.
+        if config.workspace_specs:
+            ls.index_service.submit(scan=True)
+        ls.spawn(ls.in_thread(lambda _c: ls.open_engine(), budget_s=120))
     if (config.model_path, config.n_gpu_layers, config.fill_arguments) != (
         before.model_path,
         before.n_gpu_layers,
