@@ -284,7 +284,7 @@ def _check_embedder(store: IndexStore, embedder: Embedder) -> None:
         store.write_meta(IndexMeta(embedder.kind, embedder.name, embedder.dimension))
     elif meta.embedder_name != embedder.name or meta.dimension != embedder.dimension:
         raise IndexError_(
-            f"{store.directory} was built with embedder {meta.embedder_name} "
+            f"{store.name} was built with embedder {meta.embedder_name} "
             f"({meta.dimension} dimensions), not {embedder.name}: use a new index directory"
         )
 
@@ -309,7 +309,7 @@ def reembed(
     operations = source.table(OPERATIONS)
     specs = source.table(SPECS)
     if operations is None or specs is None:
-        raise IndexError_(f"{source.directory} has no operations to copy")
+        raise IndexError_(f"{source.name} has no operations to copy")
     with target.writing():
         _check_embedder(target, embedder)
         columns = [name for name in operations.schema.names if name != "vector"]

@@ -90,3 +90,11 @@ def _concat(parts: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
 
 def _best(k: int, parts: Iterable[list[SearchHit]]) -> list[SearchHit]:
     return heapq.nlargest(k, (hit for part in parts for hit in part), key=lambda h: h.score)
+
+
+def catalog_of(index: OperationIndex) -> IndexStore | None:
+    """The index without the workspace overlay (None: there is only the overlay)."""
+    if isinstance(index, LayeredIndex):
+        return index.base
+    assert isinstance(index, IndexStore)
+    return index

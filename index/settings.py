@@ -7,6 +7,8 @@ from pathlib import Path
 
 import platformdirs
 
+from .location import IndexLocation, parse_location
+
 INDEX_ENV = "APICALL_INDEX"
 EMBEDDER_ENV = "APICALL_EMBEDDER"
 EMBEDDER_MODEL_ENV = "APICALL_EMBEDDER_MODEL"
@@ -24,14 +26,19 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("apicall", appauthor=False))
 
 
-def resolve_index_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """`--index DIR`, else $APICALL_INDEX, else the user's data directory."""
+def resolve_index_dir(explicit: str | os.PathLike[str] | None = None) -> IndexLocation:
+    """`--index DIR|URI`, else $APICALL_INDEX, else the user's data directory."""
     if explicit:
-        return Path(explicit).expanduser()
+        return parse_location(explicit)
     from_env = os.environ.get(INDEX_ENV)
     if from_env:
-        return Path(from_env).expanduser()
+        return parse_location(from_env)
     return data_dir() / "index"
+
+
+def mirror_dir(location: IndexLocation) -> Path:
+    """The local directory of an index: itself, or a remote one's mirror of its small files."""
+    return location if isinstance(location, Path) else location.mirror_in(data_dir())
 
 
 def embedder_kind() -> str:

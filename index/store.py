@@ -10,13 +10,14 @@ from __future__ import annotations
 import functools
 import json
 import os
+import random
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -24,6 +25,8 @@ import pyarrow as pa
 from filelock import FileLock, Timeout
 
 from .errors import IndexError_
+from .location import MIRRORED_FILES, IndexLocation, RemoteIndex
+from .settings import mirror_dir
 
 OPERATIONS = "operations"
 SPECS = "specs"
@@ -118,6 +121,10 @@ def sql_string(value: str) -> str:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else repr(exc)
+
+
 def _reads(method: F) -> F:
     @functools.wraps(method)
     def wrapper(self: IndexStore, *args: Any, **kwargs: Any) -> Any:
@@ -126,34 +133,135 @@ def _reads(method: F) -> F:
         except IndexError_:
             raise
         except (OSError, RuntimeError, ValueError) as exc:
-            first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else repr(exc)
+            if self.remote is not None:
+                raise StoreUnreachable(f"cannot read {self.name}: {_first_line(exc)}") from None
             raise IndexError_(
-                f"index at {self.directory} is damaged ({first}): rebuild it with "
+                f"index at {self.name} is damaged ({_first_line(exc)}): rebuild it with "
                 "`apicall index add` / `apicall catalog add` into a new directory"
             ) from None
 
     return wrapper  # type: ignore[return-value]
 
 
+COMMIT_ATTEMPTS = 6
+
+
+def _commits(method: F) -> F:
+    """A write that another writer's commit can conflict with (a shared index on object
+    storage has no lock across machines): retried on the table's newest version."""
+
+    @functools.wraps(method)
+    def wrapper(self: IndexStore, *args: Any, **kwargs: Any) -> Any:
+        for attempt in range(COMMIT_ATTEMPTS):
+            try:
+                return method(self, *args, **kwargs)
+            except (OSError, RuntimeError, ValueError) as exc:
+                text = str(exc).lower()
+                if attempt + 1 == COMMIT_ATTEMPTS or not ("conflict" in text or "retry" in text):
+                    raise
+                self._tables.clear()
+                time.sleep(0.2 * 2**attempt * (0.5 + random.random()))
+        raise AssertionError("unreachable")
+
+    return wrapper  # type: ignore[return-value]
+
+
+class StoreUnreachable(IndexError_):
+    """The object store holding the index did not answer."""
+
+
 class IndexStore:
     """One index directory. Safe to share between threads for reads; writes are serialised."""
 
-    def __init__(self, directory: Path, *, create: bool = True):
+    def __init__(self, location: IndexLocation, *, create: bool = True):
         import lancedb
 
-        self.directory = Path(directory)
+        self.remote = location if isinstance(location, RemoteIndex) else None
+        self.name = str(location)  # for messages: the URI of a remote index, never its options
+        # A remote index's small files (meta, embedder table) live in a local mirror.
+        self.directory = mirror_dir(location)
         if self.directory.exists() and not self.directory.is_dir():
             raise IndexError_(f"{self.directory} is a file, not an index directory")
-        if create:
+        if create or self.remote is not None:
             self.directory.mkdir(parents=True, exist_ok=True)
         elif not self.directory.is_dir():
             raise IndexError_(
                 f"no index at {self.directory}: build one with `apicall index add PATH` "
                 "or `apicall catalog add`"
             )
-        self._db = lancedb.connect(str(self.directory))
         self._write_lock = threading.Lock()
         self._tables: dict[str, Any] = {}
+        if self.remote is None:
+            self._db = lancedb.connect(str(self.directory))
+            return
+        try:
+            self._db = lancedb.connect(
+                self.remote.uri, storage_options=dict(self.remote.storage_options)
+            )
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise StoreUnreachable(f"cannot open {self.name}: {_first_line(exc)}") from None
+        self._pull_mirror()
+        if not create and self.read_meta() is None:
+            raise IndexError_(
+                f"no index at {self.name}: build one with `apicall index add PATH --index "
+                f"{self.name}` or `apicall catalog add --index {self.name}`"
+            )
+
+    # -- a remote index's small files ---------------------------------------------------
+    def _remote_files(self) -> tuple[Any, str]:
+        assert self.remote is not None
+        return self.remote.filesystem()
+
+    def _pull_mirror(self) -> None:
+        """The store's meta and embedder files into the mirror (what is absent there is
+        removed here, so that a stale mirror never claims an index)."""
+        from pyarrow import fs as pafs
+
+        filesystem, base = self._remote_files()
+        try:
+            infos = filesystem.get_file_info([f"{base}/{name}" for name in MIRRORED_FILES])
+            for name, info in zip(MIRRORED_FILES, infos, strict=True):
+                local = self.directory / name
+                if info.type != pafs.FileType.File:
+                    local.unlink(missing_ok=True)
+                    continue
+                if local.is_file() and local.stat().st_size == info.size and name != META_FILE:
+                    continue
+                local.parent.mkdir(parents=True, exist_ok=True)
+                with filesystem.open_input_stream(info.path) as source:
+                    tmp = local.with_suffix(local.suffix + ".tmp")
+                    tmp.write_bytes(source.read())
+                    os.replace(tmp, local)
+        except OSError as exc:
+            raise StoreUnreachable(f"cannot reach {self.name}: {_first_line(exc)}") from None
+
+    def push_mirror(self) -> None:
+        """The mirror's meta and embedder files into the store (after a writer made them)."""
+        if self.remote is None:
+            return
+        filesystem, base = self._remote_files()
+        try:
+            for name in MIRRORED_FILES:
+                local = self.directory / name
+                if local.is_file():
+                    with filesystem.open_output_stream(f"{base}/{name}") as sink:
+                        sink.write(local.read_bytes())
+        except OSError as exc:
+            raise StoreUnreachable(f"cannot write to {self.name}: {_first_line(exc)}") from None
+
+    def versions(self) -> dict[str, int]:
+        """The newest committed version of each table (a fresh look at the store)."""
+        result: dict[str, int] = {}
+        for name in (OPERATIONS, SPECS):
+            try:
+                result[name] = int(self._db.open_table(name).version)
+            except (OSError, RuntimeError, ValueError) as exc:
+                if name in self._table_names():
+                    raise StoreUnreachable(f"cannot read {self.name}: {_first_line(exc)}") from None
+        return result
+
+    def opened_versions(self) -> dict[str, int]:
+        return {name: int(table.version) for name, table in self._tables.items()}
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -163,7 +271,7 @@ class IndexStore:
         try:
             lock.acquire(timeout=1)
         except Timeout:
-            print(f"apicall: waiting for another writer of {self.directory} ...", file=sys.stderr)
+            print(f"apicall: waiting for another writer of {self.name} ...", file=sys.stderr)
             lock.acquire()
         self._tables.clear()  # reopened at their latest version: another process may have written
         try:
@@ -180,7 +288,7 @@ class IndexStore:
             data = json.loads(path.read_text())
             if data.get("format") != FORMAT_VERSION:
                 raise IndexError_(
-                    f"{self.directory} has index format {data.get('format')}, this apicall "
+                    f"{self.name} has index format {data.get('format')}, this apicall "
                     f"reads {FORMAT_VERSION}: rebuild it in a new directory"
                 )
             embedder = data["embedder"]
@@ -201,6 +309,7 @@ class IndexStore:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(payload, indent=2))
         os.replace(tmp, path)
+        self.push_mirror()
 
     # -- tables ---------------------------------------------------------------------------
     def _table_names(self) -> set[str]:
@@ -225,6 +334,16 @@ class IndexStore:
         return table
 
     # -- writes ---------------------------------------------------------------------------
+    def replace_table(self, name: str, first: pa.RecordBatch) -> Any:
+        """A table of these rows in place of any table of that name (one commit)."""
+        with self._write_lock:
+            table = self._db.create_table(
+                name, data=pa.Table.from_batches([first]), mode="overwrite"
+            )
+            self._tables[name] = table
+        return table
+
+    @_commits
     def add_operations(self, rows: list[dict[str, Any]], vectors: np.ndarray) -> None:
         if not rows:
             return
@@ -236,6 +355,7 @@ class IndexStore:
         with self._write_lock:
             self._table_or_create(OPERATIONS, schema).add(batch)
 
+    @_commits
     def delete_operations(
         self, spec_key: str, keep_hash: str | None = None, only_hash: str | None = None
     ) -> None:
@@ -251,6 +371,7 @@ class IndexStore:
         with self._write_lock:
             table.delete(where)
 
+    @_commits
     def upsert_specs(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
@@ -273,6 +394,7 @@ class IndexStore:
                 specs.delete(f"spec_key = {sql_string(spec_key)}")
         return known
 
+    @_commits
     def finish_build(self) -> None:
         """Compact small fragments and bring the keyword and vector indices up to date.
 
@@ -341,6 +463,12 @@ class IndexStore:
         return 0 if table is None else int(table.count_rows())
 
     def size_on_disk(self) -> int:
+        if self.remote is not None:
+            from pyarrow import fs as pafs
+
+            filesystem, base = self._remote_files()
+            infos = filesystem.get_file_info(pafs.FileSelector(base, recursive=True))
+            return sum(i.size or 0 for i in infos if i.type == pafs.FileType.File)
         return sum(f.stat().st_size for f in self.directory.rglob("*") if f.is_file())
 
     @_reads

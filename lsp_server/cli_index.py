@@ -9,9 +9,12 @@ from pathlib import Path
 
 from apicall.index.builder import IngestReport, discover_spec_files, ingest, remove_spec
 from apicall.index.catalog import fetch_tarball_with_npm, unpacked_catalog
+from apicall.index.location import IndexLocation, parse_location
 from apicall.index.open import open_for_search, open_for_write
 from apicall.index.settings import data_dir, resolve_index_dir
+from apicall.index.snapshot import copy_index
 from apicall.index.store import IndexStore
+from tqdm import tqdm
 
 from .cli_args import result_count
 from .progress import ProgressBar
@@ -55,7 +58,7 @@ def cmd_catalog_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_report(report: IngestReport, index_dir: Path) -> None:
+def print_report(report: IngestReport, index_dir: IndexLocation) -> None:
     print(
         f"{report.count('added')} added, {report.count('replaced')} replaced, "
         f"{report.count('unchanged')} unchanged, {len(report.skipped)} skipped; "
@@ -140,7 +143,21 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store_only(args: argparse.Namespace) -> tuple[IndexStore, Path]:
+def cmd_index_sync(args: argparse.Namespace) -> int:
+    store, index = _store_only(args)
+    target = parse_location(args.to)
+    with tqdm(desc="copying", unit="rows", file=sys.stderr, disable=args.quiet) as bar:
+
+        def tick(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        copied = copy_index(store, target, tick)
+    print(f"{copied.count_operations():,} operations of {index} copied to {target}")
+    return 0
+
+
+def _store_only(args: argparse.Namespace) -> tuple[IndexStore, IndexLocation]:
     index_dir = resolve_index_dir(args.index)
     return IndexStore(index_dir, create=False), index_dir
 
@@ -175,6 +192,14 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     remove = index_sub.add_parser("remove", parents=[common], help="remove a spec by key or path")
     remove.add_argument("spec")
     remove.set_defaults(func=cmd_index_remove)
+    sync = index_sub.add_parser(
+        "sync",
+        parents=[common],
+        help="copy a consistent snapshot of the index (e.g. a team's s3:// index) to --to",
+    )
+    sync.add_argument("--to", required=True, help="a directory, or an s3:// gs:// az:// URI")
+    sync.add_argument("--quiet", action="store_true", help="no progress bar")
+    sync.set_defaults(func=cmd_index_sync)
 
     search = sub.add_parser("search", parents=[common], help="search indexed operations")
     search.add_argument("query")

@@ -31,6 +31,11 @@ class ServerConfig:
     inline_debounce_ms: int = 250
     completion_trigger: str = ""  # a typed prefix that also triggers completion, e.g. "api:"
     workspace_specs: bool = True  # find and index OpenAPI files in the workspace
+    # How often (seconds) the server looks for a newer version of the index (a team's shared
+    # index that CI rebuilds); 0: never.
+    index_refresh_seconds: int = 60
+    # A local copy (`apicall index sync --to DIR`) answered from when the index is unreachable.
+    index_snapshot: str | None = None
 
 
 def setting_name(field_name: str) -> str:

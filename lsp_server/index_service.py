@@ -21,8 +21,11 @@ from typing import TYPE_CHECKING, Literal
 from apicall.index.builder import IngestReport, SpecFile, ingest, remove_spec
 from apicall.index.control import Cancelled
 from apicall.index.discovery import discover_workspace_specs
+from apicall.index.layered import catalog_of
+from apicall.index.location import IndexLocation
 from apicall.index.open import open_overlay_for_write
 from apicall.index.settings import data_dir
+from apicall.index.store import IndexStore, StoreUnreachable
 from lsprotocol import types
 
 if TYPE_CHECKING:
@@ -32,6 +35,7 @@ Change = Literal["index", "remove"]
 ProgressTick = Callable[[int, int, int, int], None]
 # How long a change waits for others to join its batch: editors report one save several ways.
 COALESCE_S = 0.15
+IDLE_CHECK_S = 30  # how often a disabled refresh looks whether it was enabled
 
 
 @dataclass
@@ -45,9 +49,10 @@ class Batch:
         return bool(self.changes) or self.scan
 
 
-def overlay_dir_for(index_dir: Path, folders: Iterable[Path]) -> Path:
+def overlay_dir_for(index: IndexLocation, folders: Iterable[Path]) -> Path:
     """One overlay per (index, set of workspace folders), in the user's data directory."""
-    identity = "\n".join([str(index_dir.resolve()), *sorted(str(f.resolve()) for f in folders)])
+    named = str(index.resolve()) if isinstance(index, Path) else str(index)
+    identity = "\n".join([named, *sorted(str(f.resolve()) for f in folders)])
     return data_dir() / "workspaces" / hashlib.sha1(identity.encode()).hexdigest()[:16]
 
 
@@ -160,6 +165,44 @@ class IndexService:
             f"{report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
             f"{len(report.skipped)} skipped, {removed} removed"
         )
+
+    # -- newer versions of the index -------------------------------------------------------
+    async def watch_index(self) -> None:
+        """Every `indexRefreshSeconds`: a newer version of the index (a team's shared index that
+        CI rebuilt, or an `index add` here) is opened; an unreachable store is answered from the
+        snapshot until it is back."""
+        ls = self.ls
+        while True:
+            seconds = ls.config.index_refresh_seconds
+            await asyncio.sleep(seconds if seconds > 0 else IDLE_CHECK_S)
+            if seconds <= 0:
+                continue
+            outcome = await ls.in_thread(lambda _c: self._look_at_index(), budget_s=120)
+            if outcome == "newer" or outcome == "back":
+                if outcome == "back":
+                    ls.store_down = None
+                    ls.log(f"apicall: {ls.index_dir} answers again")
+                ls.reset_index()
+                ls.spawn(ls.in_thread(lambda _c: ls.open_engine(), budget_s=120))
+            elif outcome is not None:
+                ls.fall_back_to_snapshot(outcome)
+
+    def _look_at_index(self) -> str | None:
+        """ "newer", "back" (the store answers again), the reason it is unreachable, or None."""
+        ls = self.ls
+        try:
+            if ls.store_down:
+                IndexStore(ls.index_dir, create=False)
+                return "back"
+            engine = ls.engine
+            store = catalog_of(engine.searcher.store) if engine is not None else None
+            if store is None:
+                return None
+            opened = store.opened_versions()
+            latest = store.versions()
+        except StoreUnreachable as exc:
+            return None if ls.store_down else str(exc)
+        return "newer" if any(latest.get(name, v) > v for name, v in opened.items()) else None
 
     def close(self) -> None:
         if self._draining is not None:

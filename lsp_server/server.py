@@ -14,12 +14,13 @@ from typing import Any, TypeVar
 from apicall.index.control import Cancelled, RequestControl
 from apicall.index.engine import Engine
 from apicall.index.errors import ApicallError
-from apicall.index.layered import LayeredIndex
+from apicall.index.layered import LayeredIndex, catalog_of
+from apicall.index.location import IndexLocation
 from apicall.index.model_port import CallModel
 from apicall.index.open import open_for_search
 from apicall.index.search import Searcher
 from apicall.index.settings import resolve_index_dir
-from apicall.index.store import IndexStore
+from apicall.index.store import IndexStore, StoreUnreachable
 from apicall.model_runtime.call_model import LlamaCallModel
 from apicall.model_runtime.config import ModelConfig
 from apicall.model_runtime.runtime import ModelRuntime
@@ -54,10 +55,12 @@ class ApicallServer(LanguageServer):
         self.inline_requests: dict[str, RequestControl] = {}
         self.model_failure_reported = False
         self.no_index_reported = False
+        # Why the index is being answered from the local snapshot (None: it is not).
+        self.store_down: str | None = None
 
     # -- state ----------------------------------------------------------------------------
     @property
-    def index_dir(self) -> Path:
+    def index_dir(self) -> IndexLocation:
         return resolve_index_dir(self.config.index_dir)
 
     def open_engine(self) -> Engine | None:
@@ -65,9 +68,16 @@ class ApicallServer(LanguageServer):
         if self.engine is not None:
             return self.engine
         generation = self.index_generation
+        overlay = self.index_service.overlay_dir if self.config.workspace_specs else None
         try:
-            overlay = self.index_service.overlay_dir if self.config.workspace_specs else None
-            searcher = open_for_search(self.index_dir, overlay)
+            location = self.snapshot_dir if self.store_down else self.index_dir
+            try:
+                searcher = open_for_search(location or self.index_dir, overlay)
+            except StoreUnreachable as exc:
+                if self.snapshot_dir is None:
+                    raise
+                self.fall_back_to_snapshot(str(exc))
+                searcher = open_for_search(self.snapshot_dir, overlay)
         except ApicallError as exc:
             if not self.no_index_reported:
                 self.no_index_reported = True
@@ -83,17 +93,37 @@ class ApicallServer(LanguageServer):
             self.engine = engine
         return engine
 
+    @property
+    def snapshot_dir(self) -> Path | None:
+        snapshot = self.config.index_snapshot
+        return (
+            Path(snapshot).expanduser()
+            if snapshot and Path(snapshot).expanduser().is_dir()
+            else None
+        )
+
+    def fall_back_to_snapshot(self, reason: str) -> bool:
+        """The shared index did not answer: the local snapshot does, until it is back (said
+        once). False when there is no snapshot to fall back to."""
+        if self.snapshot_dir is None:
+            return False
+        if self.store_down is None:
+            self.store_down = reason
+            self.show(
+                types.MessageType.Warning,
+                f"apicall: {reason}; answering from the snapshot {self.snapshot_dir} "
+                "and the workspace's specs until it is back",
+            )
+        self.reset_index()
+        return True
+
     def use_overlay(self, overlay_dir: Path) -> None:
         """After a write of the workspace overlay: the same (warm) catalog with the new overlay."""
         self.index_generation += 1
         engine = self.engine
         if engine is None:
             return
-        store = engine.searcher.store
-        base = store.base if isinstance(store, LayeredIndex) else store
-        if not isinstance(base, IndexStore):
-            self.reset_index()
-            return
+        base = catalog_of(engine.searcher.store)
         overlay = IndexStore(overlay_dir, create=False)
         searcher = Searcher(LayeredIndex(base, overlay), engine.searcher.embedder)
         self.engine = Engine(searcher, engine.model, engine.reranker)
@@ -204,6 +234,11 @@ def isolated(
                 return await handler(ls, params)
             except (asyncio.CancelledError, Cancelled):
                 raise
+            except StoreUnreachable as exc:
+                if not ls.fall_back_to_snapshot(str(exc)):
+                    ls.log(f"apicall {handler.__name__}: {exc}", types.MessageType.Warning)
+                    return default
+                return await handler(ls, params)  # once more, on the snapshot
             except ApicallError as exc:
                 ls.log(f"apicall {handler.__name__}: {exc}", types.MessageType.Warning)
                 return default

@@ -31,6 +31,7 @@ def register(server: ApicallServer) -> None:
         # Opening the index loads the embedder: off the event loop, like all heavy work.
         ls.spawn(ls.in_thread(lambda _c: ls.open_engine(), budget_s=120))
         await watch_spec_files(ls)
+        ls.spawn(ls.index_service.watch_index())
         if ls.config.workspace_specs:
             ls.index_service.submit(scan=True)
 

@@ -17,6 +17,8 @@ export const SERVER_OPTIONS = [
   "inlineDebounceMs",
   "completionTrigger",
   "workspaceSpecs",
+  "indexRefreshSeconds",
+  "indexSnapshot",
 ] as const;
 
 export type ServerOptions = Partial<Record<(typeof SERVER_OPTIONS)[number], unknown>>;
