@@ -82,9 +82,14 @@ def main() -> int:
             check=True,
         )
         publish_s = time.perf_counter() - started
+        replica = scratch / "replica"
+        started = time.perf_counter()
+        subprocess.run([*sync, "--index", uri, "--to", str(replica)], env=env, check=True)
+        replica_s = time.perf_counter() - started
         results = {
             "local directory": measure(str(args.index), env),
             "S3 (SeaweedFS on loopback)": measure(uri, env),
+            "S3 through the local replica (`indexSnapshot`)": measure(str(replica), env),
         }
     finally:
         store.stop()
@@ -94,7 +99,8 @@ def main() -> int:
         "Command: `.venv/bin/python bench/team_index.py --index DIR` with the whole catalog indexed "
         "(DIR from `bench/index_catalog.py --keep DIR`): DIR published to a real S3-compatible "
         f"server (SeaweedFS 4.48 on loopback) with `apicall index sync --to s3://...` in "
-        f"{publish_s:.0f} s; then per location, in a fresh process: the first open (index, "
+        f"{publish_s:.0f} s, and copied back to a local replica (what the server keeps with "
+        f"`indexSnapshot` set) in {replica_s:.0f} s; then per location, in a fresh process: the first open (index, "
         "embedder, first search) and 40 searches and code-action lists (`Engine.offer`: "
         f"retrieve, rerank, relevance). Measured {time.strftime('%Y-%m-%d')} on this 2-core "
         "machine; targets: list p95 < 150 ms from the store, first open < 5 s.",

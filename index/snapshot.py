@@ -7,14 +7,17 @@ and streamed in batches; the target's indices are built after the rows are in.""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 from .errors import IndexError_
 from .location import MIRRORED_FILES, IndexLocation
 from .store import OPERATIONS, SPECS, IndexStore
 
 BATCH_ROWS = 8192
+SNAPSHOT_FILE = "apicall-snapshot.json"  # which index, at which table versions
 CopyProgress = Callable[[int, int], None]  # rows copied, rows in all
 
 
@@ -26,6 +29,7 @@ def copy_index(
         raise IndexError_(f"no index at {source.name} to copy")
     specs, operations = source.table(SPECS), source.table(OPERATIONS)
     assert specs is not None and operations is not None
+    versions = {SPECS: int(specs.version), OPERATIONS: int(operations.version)}
     target = IndexStore(target_location)
     if str(target.directory.resolve()) == str(source.directory.resolve()) and (
         target.remote == source.remote
@@ -53,4 +57,31 @@ def copy_index(
                 shutil.copyfile(source_file, target.directory / file_name)
         target.write_meta(meta)  # also sends the embedder files to a remote target
         target.finish_build()
+        (target.directory / SNAPSHOT_FILE).write_text(
+            json.dumps({"source": source.name, "versions": versions})
+        )
     return target
+
+
+def snapshot_of(directory: Path) -> tuple[str, dict[str, int]] | None:
+    """The index a local snapshot was copied from, and its table versions then."""
+    try:
+        data = json.loads((directory / SNAPSHOT_FILE).read_text())
+        return str(data["source"]), {str(k): int(v) for k, v in data["versions"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def replace_snapshot(
+    source: IndexStore, directory: Path, progress: CopyProgress | None = None
+) -> None:
+    """A new snapshot in place of `directory`, swapped in only once complete; the one it
+    replaces is kept beside it (`.old`) until the next swap, for readers still on it."""
+    fresh = directory.with_name(directory.name + ".next")
+    previous = directory.with_name(directory.name + ".old")
+    shutil.rmtree(fresh, ignore_errors=True)
+    copy_index(source, fresh, progress)
+    shutil.rmtree(previous, ignore_errors=True)
+    if directory.exists():
+        directory.rename(previous)
+    fresh.rename(directory)

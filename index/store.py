@@ -229,7 +229,8 @@ class IndexStore:
                     continue
                 local.parent.mkdir(parents=True, exist_ok=True)
                 with filesystem.open_input_stream(info.path) as source:
-                    tmp = local.with_suffix(local.suffix + ".tmp")
+                    # Per thread: readers and writers of one process may pull at once.
+                    tmp = local.with_name(f"{local.name}.{os.getpid()}-{threading.get_ident()}.tmp")
                     tmp.write_bytes(source.read())
                     os.replace(tmp, local)
         except OSError as exc:

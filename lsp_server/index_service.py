@@ -22,9 +22,10 @@ from apicall.index.builder import IngestReport, SpecFile, ingest, remove_spec
 from apicall.index.control import Cancelled
 from apicall.index.discovery import discover_workspace_specs
 from apicall.index.layered import catalog_of
-from apicall.index.location import IndexLocation
+from apicall.index.location import IndexLocation, RemoteIndex
 from apicall.index.open import open_overlay_for_write
 from apicall.index.settings import data_dir
+from apicall.index.snapshot import replace_snapshot, snapshot_of
 from apicall.index.store import IndexStore, StoreUnreachable
 from lsprotocol import types
 
@@ -60,6 +61,8 @@ class IndexService:
     def __init__(self, ls: ApicallServer):
         self.ls = ls
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="apicall-index")
+        # Copies of a shared index take minutes: never in the way of workspace writes.
+        self.replicator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="apicall-replica")
         self.spec_keys: set[str] = set()  # the workspace specs in the overlay
         self._pending = Batch()
         self._draining: asyncio.Task[None] | None = None
@@ -116,7 +119,7 @@ class IndexService:
         loop = asyncio.get_running_loop()
         folders = self.ls.workspace_folders()
         overlay_dir = overlay_dir_for(self.ls.index_dir, folders)
-        index_dir = self.ls.index_dir
+        index_dir = self.ls.answering_location()  # its embedder writes the overlay
         async with _Progress(self.ls, "apicall: indexing workspace specs") as progress:
 
             def work() -> tuple[IngestReport | None, int]:
@@ -172,12 +175,18 @@ class IndexService:
         CI rebuilt, or an `index add` here) is opened; an unreachable store is answered from the
         snapshot until it is back."""
         ls = self.ls
+        first = True
         while True:
             seconds = ls.config.index_refresh_seconds
-            await asyncio.sleep(seconds if seconds > 0 else IDLE_CHECK_S)
+            if not first:
+                await asyncio.sleep(seconds if seconds > 0 else IDLE_CHECK_S)
+            first = False
             if seconds <= 0:
                 continue
-            outcome = await ls.in_thread(lambda _c: self._look_at_index(), budget_s=120)
+            if ls.wants_replica():
+                outcome = await asyncio.wrap_future(self.replicator.submit(self._refresh_replica))
+            else:
+                outcome = await ls.in_thread(lambda _c: self._look_at_index(), budget_s=120)
             if outcome == "newer" or outcome == "back":
                 if outcome == "back":
                     ls.store_down = None
@@ -186,6 +195,26 @@ class IndexService:
                 ls.spawn(ls.in_thread(lambda _c: ls.open_engine(), budget_s=120))
             elif outcome is not None:
                 ls.fall_back_to_snapshot(outcome)
+
+    def _refresh_replica(self) -> str | None:
+        """A shared index is answered from its local replica (the `indexSnapshot` folder):
+        copied again, on a thread of its own, when the store has a newer version. "newer" when
+        the replica was replaced, the reason when the store is unreachable, else None."""
+        ls = self.ls
+        assert ls.config.index_snapshot and isinstance(ls.index_dir, RemoteIndex)
+        replica = Path(ls.config.index_snapshot).expanduser()
+        try:
+            store = IndexStore(ls.index_dir, create=False)
+            latest = store.versions()
+            recorded = snapshot_of(replica)
+            if recorded == (store.name, latest):
+                if ls.store_down:
+                    return "back"
+                return None
+            replace_snapshot(store, replica)
+        except StoreUnreachable as exc:
+            return None if ls.store_down else str(exc)
+        return "back" if ls.store_down else "newer"
 
     def _look_at_index(self) -> str | None:
         """ "newer", "back" (the store answers again), the reason it is unreachable, or None."""
@@ -208,6 +237,7 @@ class IndexService:
         if self._draining is not None:
             self._draining.cancel()
         self.writer.shutdown(wait=False, cancel_futures=True)
+        self.replicator.shutdown(wait=False, cancel_futures=True)
 
 
 class _Progress:

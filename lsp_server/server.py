@@ -15,11 +15,12 @@ from apicall.index.control import Cancelled, RequestControl
 from apicall.index.engine import Engine
 from apicall.index.errors import ApicallError
 from apicall.index.layered import LayeredIndex, catalog_of
-from apicall.index.location import IndexLocation
+from apicall.index.location import IndexLocation, RemoteIndex
 from apicall.index.model_port import CallModel
 from apicall.index.open import open_for_search
 from apicall.index.search import Searcher
 from apicall.index.settings import resolve_index_dir
+from apicall.index.snapshot import snapshot_of
 from apicall.index.store import IndexStore, StoreUnreachable
 from apicall.model_runtime.call_model import LlamaCallModel
 from apicall.model_runtime.config import ModelConfig
@@ -70,9 +71,8 @@ class ApicallServer(LanguageServer):
         generation = self.index_generation
         overlay = self.index_service.overlay_dir if self.config.workspace_specs else None
         try:
-            location = self.snapshot_dir if self.store_down else self.index_dir
             try:
-                searcher = open_for_search(location or self.index_dir, overlay)
+                searcher = open_for_search(self.answering_location(), overlay)
             except StoreUnreachable as exc:
                 if self.snapshot_dir is None:
                     raise
@@ -101,6 +101,26 @@ class ApicallServer(LanguageServer):
             if snapshot and Path(snapshot).expanduser().is_dir()
             else None
         )
+
+    def answering_location(self) -> IndexLocation:
+        """Where answers come from: the index, its replica, or the snapshot while it is down."""
+        if self.store_down and self.snapshot_dir is not None:
+            return self.snapshot_dir
+        return self.replica_dir() or self.index_dir
+
+    def wants_replica(self) -> bool:
+        return bool(self.config.index_snapshot) and isinstance(self.index_dir, RemoteIndex)
+
+    def replica_dir(self) -> Path | None:
+        """For a shared index with `indexSnapshot` set: the snapshot, kept current by the index
+        service, answers (a query on object storage fetches each column of 100 candidates and
+        takes hundreds of ms; the replica answers like a local index). None: no replica, or
+        none made of this index yet."""
+        snapshot = self.snapshot_dir
+        if snapshot is None or not isinstance(self.index_dir, RemoteIndex):
+            return None
+        recorded = snapshot_of(snapshot)
+        return snapshot if recorded is not None and recorded[0] == str(self.index_dir) else None
 
     def fall_back_to_snapshot(self, reason: str) -> bool:
         """The shared index did not answer: the local snapshot does, until it is back (said
