@@ -27,3 +27,18 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+def latency_row(label: str, values: list[float], target: str = "") -> str:
+    """`| label | n | p50 | p95 | target |` in milliseconds."""
+    return (
+        f"| {label} | {len(values)} | {percentile(values, 50):.0f} | "
+        f"{percentile(values, 95):.0f} | {target} |"
+    )
+
+
+def publish(name: str, lines: list[str]) -> int:
+    """The section into docs/PERFORMANCE.md and onto stdout; the bench's exit status."""
+    write_section(name, "\n".join(lines))
+    print("\n".join(lines))
+    return 0

@@ -22,7 +22,7 @@ from pytest_lsp import ClientServerConfig, client_capabilities
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _report import percentile, write_section
+from _report import latency_row, publish
 
 COMMENTS = [
     "list the repositories of a GitHub user",
@@ -184,14 +184,8 @@ def main() -> int:
         "inline": "inline completion (debounce 0)",
         "hover_during_resolve": "hover sent after didChange while a resolve runs",
     }
-    for key, values in results.items():
-        lines.append(
-            f"| {names[key]} | {len(values)} | {percentile(values, 50):.0f} | "
-            f"{percentile(values, 95):.0f} | {targets[key]} |"
-        )
-    write_section("lsp", "\n".join(lines))
-    print("\n".join(lines))
-    return 0
+    lines += [latency_row(names[k], values, targets[k]) for k, values in results.items()]
+    return publish("lsp", lines)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _report import percentile, write_section
+from _report import percentile, publish
 from lsp import COMMENTS
 
 from tests.s3server import S3Server
@@ -114,9 +114,7 @@ def main() -> int:
             f"{percentile(r['search'], 95):.0f} | {percentile(r['offer'], 50):.0f} | "
             f"{percentile(r['offer'], 95):.0f} |"
         )
-    write_section("team-index", "\n".join(lines))
-    print("\n".join(lines))
-    return 0
+    return publish("team-index", lines)
 
 
 if __name__ == "__main__":

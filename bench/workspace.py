@@ -24,7 +24,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _report import percentile, write_section
+from _report import latency_row, publish
 
 SPEC = """openapi: 3.0.3
 info: {{title: Frobnication Works API, version: "1.{n}"}}
@@ -186,15 +186,8 @@ def main() -> int:
         "| what | n | p50 ms | p95 ms | target |",
         "|---|---|---|---|---|",
     ]
-    for key, values in results.items():
-        label, target = names[key]
-        lines.append(
-            f"| {label} | {len(values)} | {percentile(values, 50):.0f} | "
-            f"{percentile(values, 95):.0f} | {target} |"
-        )
-    write_section("workspace", "\n".join(lines))
-    print("\n".join(lines))
-    return 0
+    lines += [latency_row(names[k][0], values, names[k][1]) for k, values in results.items()]
+    return publish("workspace", lines)
 
 
 if __name__ == "__main__":

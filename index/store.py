@@ -337,10 +337,9 @@ class IndexStore:
     # -- writes ---------------------------------------------------------------------------
     def replace_table(self, name: str, first: pa.RecordBatch) -> Any:
         """A table of these rows in place of any table of that name (one commit)."""
+        mode = "overwrite" if name in self._table_names() else "create"  # create: no lance warning
         with self._write_lock:
-            table = self._db.create_table(
-                name, data=pa.Table.from_batches([first]), mode="overwrite"
-            )
+            table = self._db.create_table(name, data=pa.Table.from_batches([first]), mode=mode)
             self._tables[name] = table
         return table
 

@@ -50,6 +50,11 @@ def apicall(
     )
 
 
+def seed(env: dict[str, str], index: str, spec: str) -> None:
+    done = apicall(env, "index", "add", "--index", index, str(SPECS / spec))
+    assert done.returncode == 0, done.stderr
+
+
 def spec_names(env: dict[str, str], index: str) -> list[str]:
     listed = apicall(env, "index", "list", "--json", "--index", index)
     assert listed.returncode == 0, listed.stderr
@@ -108,10 +113,7 @@ def test_a_local_build_is_published_and_a_wrong_uri_is_one_line(s3, tmp_path):
 def test_two_writers_at_once_both_land_exactly_once(s3, tmp_path):
     env = s3.env()
     index = "s3://team/concurrent"
-    assert (
-        apicall(env, "index", "add", "--index", index, str(SPECS / "weather_v31.yaml")).returncode
-        == 0
-    )
+    seed(env, index, "weather_v31.yaml")
     # Different machines share no lock: each writer has its own data directory (its own mirror).
     writers = []
     for number, spec in enumerate(("bookshop_v30.yaml", "petstore_v2.json")):
@@ -149,10 +151,7 @@ def test_two_writers_at_once_both_land_exactly_once(s3, tmp_path):
 def test_a_killed_writer_leaves_the_previous_version_readable(s3, tmp_path):
     env = s3.env()
     index = "s3://team/killed"
-    assert (
-        apicall(env, "index", "add", "--index", index, str(SPECS / "bookshop_v30.yaml")).returncode
-        == 0
-    )
+    seed(env, index, "bookshop_v30.yaml")
     writer = subprocess.Popen(
         [
             sys.executable,
@@ -231,10 +230,7 @@ async def test_the_server_reads_the_shared_index_sees_new_versions_and_survives_
 ):
     env = own_store.env()
     index = "s3://team/catalog"
-    assert (
-        apicall(env, "index", "add", "--index", index, str(SPECS / "bookshop_v30.yaml")).returncode
-        == 0
-    )
+    seed(env, index, "bookshop_v30.yaml")
     # No snapshot yet: the server makes its replica itself, and keeps it current.
     snapshot = tmp_path / "replica"
     workspace = tmp_path / "project"
