@@ -16,7 +16,9 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -40,14 +42,33 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] if ordered else 0.0
 
 
+def _engine_of(code: str | None) -> tuple[Any, Any, Any]:
+    """Engine, SuggestRequest and open_for_search of this checkout, or of the checkout at
+    `code`: one with the apicall package layout (src/apicall) is imported through a folder of
+    links; an older one, with top-level packages, from its root."""
+    if code is not None:
+        root = Path(code).resolve()
+        if (root / "src" / "apicall").is_dir():
+            shim = Path(tempfile.mkdtemp(prefix="apicall-code-")) / "apicall"
+            shutil.copytree(root / "src" / "apicall", shim)
+            for layer in ("index", "model_runtime", "lsp_server"):
+                (shim / layer).symlink_to(root / layer)
+            sys.path.insert(0, str(shim.parent))
+            for name in [m for m in sys.modules if m.split(".")[0] == "apicall"]:
+                del sys.modules[name]
+        else:
+            sys.path.insert(0, str(root))
+            engine = importlib.import_module("index.engine")
+            opener = importlib.import_module("index.open")
+            return engine.Engine, engine.SuggestRequest, opener.open_for_search
+    engine = importlib.import_module("apicall.index.engine")
+    opener = importlib.import_module("apicall.index.open")
+    return engine.Engine, engine.SuggestRequest, opener.open_for_search
+
+
 def measure(args: argparse.Namespace) -> None:
     training = _training_data_module()
-    if args.code:
-        sys.path.insert(0, str(Path(args.code).resolve()))
-    else:
-        sys.path.insert(0, str(ROOT))
-    from apicall.index.engine import Engine, SuggestRequest
-    from apicall.index.open import open_for_search
+    Engine, SuggestRequest, open_for_search = _engine_of(args.code)
 
     data = training.load(ROOT / "data" / "training")
     engine = Engine(open_for_search(Path(args.index)))

@@ -61,6 +61,17 @@ class Field:
     required: bool
 
 
+def is_credential(name: str) -> bool:
+    return any(word in name.lower() for word in _CREDENTIAL_WORDS)
+
+
+def field_of(name: str, location: str, schema: Any, required: bool) -> Field | None:
+    """A fillable field, or None for what carries credentials (never filled)."""
+    if not name or is_credential(name):
+        return None
+    return Field(name, location, _simple_schema(schema), required)
+
+
 def fillable_fields(record: OperationRecord) -> list[Field]:
     """Parameters and top-level JSON body properties, minus anything that carries credentials."""
     auth_headers = {

@@ -16,7 +16,7 @@ from .control import Cancelled, RequestControl
 from .embed import Embedder
 from .errors import ApicallError
 from .languages import target_of
-from .model_port import Example
+from .model_port import Example, candidate_line
 from .ranking import LearnedReranker, Query, candidate_features, shipped_reranker
 from .records import OperationRecord, humanise_identifier
 from .render.render import render
@@ -290,7 +290,8 @@ class Engine:
     ) -> list[tuple[SearchResult, float]]:
         top = ranked[: max(request.k, 3)]
         lines = [
-            f"{h.method} {h.path}: {h.summary or h.endpoint_name} ({h.api_name})" for h, _ in top
+            candidate_line(h.method, h.path, h.summary or h.endpoint_name, h.api_name)
+            for h, _ in top
         ]
         try:
             assert self.model is not None
@@ -301,7 +302,7 @@ class Engine:
             notes.append(f"model rerank skipped: {exc}")
             return ranked
         # The model overrides retrieval only when it is clearly confident.
-        if choice.index != 0 and choice.confidence >= 0.6:
+        if choice.index > 0 and choice.confidence >= 0.6:
             chosen = top[choice.index]
             return [chosen, *[c for c in ranked if c is not chosen]]
         return ranked

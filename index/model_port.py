@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Choice:
-    index: int  # into the candidates given
-    confidence: float  # the model's probability of that candidate
-    probabilities: list[float]
+    index: int  # into the candidates given; -1: none of them fits
+    confidence: float  # the model's probability of that answer
+    probabilities: list[float]  # of each candidate, normalised over the candidates
+    none_probability: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,11 @@ class Example:
 
     instruction: str
     output: str
+
+
+def candidate_line(method: str, path: str, what: str, api: str) -> str:
+    """One candidate as the model is shown it (at choice time and in its training)."""
+    return f"{method} {path}: {what} ({api})"
 
 
 class CallModel(Protocol):

@@ -40,6 +40,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             "path": runtime.load_info.model_path,
             "size_mb": round(runtime.load_info.size_bytes / 1e6, 1),
             **model_facts(runtime),
+            "adapter": runtime.adapter_path or "none (base model)",
+            **({"adapter_error": runtime.adapter_error} if runtime.adapter_error else {}),
             "n_gpu_layers": runtime.load_info.n_gpu_layers,
             "load_seconds": round(runtime.load_info.load_seconds, 3),
             "prefill_tokens_per_s": round(speed.prefill_tokens_per_s, 1),

@@ -44,6 +44,7 @@ from apicall.index.store import IndexStore
 from tqdm import tqdm
 
 from .cli_args import positive_int
+from .cli_train_model import cmd_train_model
 
 
 class StageBars:
@@ -104,6 +105,8 @@ def cmd_relevance(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    if args.model:
+        return cmd_train_model(args)
     if args.relevance_only:
         return cmd_relevance(args)
     started = time.perf_counter()
@@ -317,6 +320,17 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         default=1,
         help="2 or more: out-of-fold retrievers rank the reranker's train comments",
     )
+    train.add_argument(
+        "--model",
+        action="store_true",
+        help="train the LoRA of the bundled model (choose + fill) instead; --index: the catalog",
+    )
+    train.add_argument("--model-choose", type=positive_int, default=300, help="train items")
+    train.add_argument("--model-fill", type=positive_int, default=300, help="train items")
+    train.add_argument("--model-dev-choose", type=positive_int, default=200)
+    train.add_argument("--model-dev-fill", type=positive_int, default=150)
+    train.add_argument("--model-epochs", type=positive_int, default=1)
+    train.add_argument("--model-lr", type=float, default=3e-4)
     train.add_argument("--epochs", type=positive_int, default=RetrieverRecipe.epochs)
     train.add_argument("--rounds", type=positive_int, default=RerankerRecipe.rounds)
     train.add_argument(

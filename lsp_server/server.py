@@ -55,6 +55,7 @@ class ApicallServer(LanguageServer):
         # The newest inline completion per document: a newer one stops the older.
         self.inline_requests: dict[str, RequestControl] = {}
         self.model_failure_reported = False
+        self.adapter_reported = False
         self.no_index_reported = False
         # Why the index is being answered from the local snapshot (None: it is not).
         self.store_down: str | None = None
@@ -191,6 +192,10 @@ class ApicallServer(LanguageServer):
         self.window_log_message(types.LogMessageParams(type=kind, message=message))
 
     def report_model_failure(self, notes: list[str]) -> None:
+        runtime = self.runtime
+        if runtime is not None and runtime.adapter_error and not self.adapter_reported:
+            self.adapter_reported = True
+            self.show(types.MessageType.Warning, f"apicall: {runtime.adapter_error}")
         failures = [n for n in notes if n.startswith("arguments not filled by the model")]
         if failures and not self.model_failure_reported:
             self.model_failure_reported = True

@@ -9,7 +9,7 @@ from apicall.index.control import RequestControl
 from apicall.index.model_port import Choice
 
 from .generation import format_chat, next_token_distribution
-from .prompts import choice_messages
+from .prompts import NONE_OF_THEM, choice_messages
 from .runtime import ModelRuntime
 
 MAX_CANDIDATES = 9
@@ -23,13 +23,21 @@ def choose_candidate(
 ) -> Choice:
     """`candidates` are one-line descriptions, e.g. "GET /users/{username}/repos: List ... (GitHub)"."""
     shown = candidates[:MAX_CANDIDATES]
-    if len(shown) == 1:
-        return Choice(0, 1.0, [1.0])
+    answers = [NONE_OF_THEM, *(str(i) for i in range(1, len(shown) + 1))]
 
     def work(llm: Any, ctl: RequestControl) -> list[float]:
         prompt = format_chat(llm, choice_messages(instruction, shown))
-        return next_token_distribution(llm, prompt, [str(i) for i in range(1, len(shown) + 1)], ctl)
+        return next_token_distribution(llm, prompt, answers, ctl)
 
-    probabilities = runtime.run(work, control)
-    best = max(range(len(probabilities)), key=probabilities.__getitem__)
-    return Choice(best, probabilities[best], probabilities)
+    return choice_of(runtime.run(work, control))
+
+
+def choice_of(distribution: list[float]) -> Choice:
+    """From the probabilities of "0" (none of them) and of each candidate's number."""
+    none, listed = distribution[0], distribution[1:]
+    total = sum(listed) or 1.0
+    probabilities = [p / total for p in listed]
+    best = max(range(len(listed)), key=listed.__getitem__)
+    if none > listed[best]:
+        return Choice(-1, none, probabilities, none)
+    return Choice(best, listed[best], probabilities, none)

@@ -12,7 +12,7 @@ from apicall.index.control import RequestControl
 from apicall.index.records import OperationRecord
 
 from .generation import complete, format_chat
-from .prompts import fill_messages
+from .prompts import describe_fields, fill_messages, operation_line
 from .runtime import ModelRuntime
 
 
@@ -25,30 +25,37 @@ def propose_values(
     control: RequestControl | None = None,
 ) -> str:
     """The model's JSON object of values for `fields` (text; the caller parses and grounds it)."""
-    return runtime.run(
-        lambda llm, c: _model_fill(llm, c, record, fields, instruction, context), control
+    what = record.functionality or record.endpoint_name
+    return propose_for(
+        runtime,
+        operation_line(record.method, record.path, what),
+        fields,
+        instruction,
+        context,
+        control,
     )
 
 
-def _model_fill(
-    llm: Any,
-    control: RequestControl,
-    record: OperationRecord,
+def propose_for(
+    runtime: ModelRuntime,
+    operation: str,
     fields: list[Field],
     instruction: str,
-    context: str,
+    context: str = "",
+    control: RequestControl | None = None,
 ) -> str:
+    """The same for an operation given as its one line (`operation_line`): training's form."""
+    messages = fill_messages(instruction, operation, describe_fields(fields), context)
+    schema_json = json.dumps(fill_schema(fields), sort_keys=True)
 
-    schema = fill_schema(fields)
-    described = ", ".join(
-        f"{f.name} ({f.schema.get('type', 'string')}, {f.location})" for f in fields
-    )
-    operation = f"{record.method} {record.path}: {record.functionality or record.endpoint_name}"
-    prompt = format_chat(llm, fill_messages(instruction, operation, described, context))
-    grammar = _grammar_for(json.dumps(schema, sort_keys=True))
-    completion = complete(llm, prompt, control, max_tokens=48, grammar=grammar)
-    control.raise_if_stopped()
-    return completion.text
+    def work(llm: Any, ctl: RequestControl) -> str:
+        completion = complete(
+            llm, format_chat(llm, messages), ctl, max_tokens=48, grammar=_grammar_for(schema_json)
+        )
+        ctl.raise_if_stopped()
+        return completion.text
+
+    return runtime.run(work, control)
 
 
 @lru_cache(maxsize=256)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from apicall.index.arguments import Field
 from apicall.index.model_port import Example
 
 # What of a comment reaches the model: the head of a very long comment states the request, and
@@ -54,6 +55,14 @@ FILL_SYSTEM = (
 )
 
 
+def describe_fields(fields: list[Field]) -> str:
+    return ", ".join(f"{f.name} ({f.schema.get('type', 'string')}, {f.location})" for f in fields)
+
+
+def operation_line(method: str, path: str, what: str) -> str:
+    return f"{method} {path}: {what}"
+
+
 def fill_messages(
     instruction: str, operation: str, parameters: str, context: str = ""
 ) -> list[dict[str, str]]:
@@ -64,12 +73,13 @@ def fill_messages(
 
 
 CHOICE_SYSTEM = "You pick the API operation that a developer's comment asks for."
+NONE_OF_THEM = "0"  # the answer when no listed operation is what the comment asks for
 
 
 def choice_messages(instruction: str, candidates: list[str]) -> list[dict[str, str]]:
     listed = "\n".join(f"{i}. {c}" for i, c in enumerate(candidates, start=1))
     user = (
         f"Comment: {clip_comment(instruction)}\n\nOperations:\n{listed}\n\n"
-        "Answer with the number of the operation only."
+        f"Answer with the number of the operation only ({NONE_OF_THEM} if none of them fits)."
     )
     return [{"role": "system", "content": CHOICE_SYSTEM}, {"role": "user", "content": user}]

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from apicall.index.control import RequestControl, TimeBudgetExceeded
 
+from .adapter_check import check_adapter
 from .config import ModelConfig, auto_gpu_layers
 from .errors import ModelUnavailable
 
@@ -70,6 +71,8 @@ class ModelRuntime:
         self.state = ModelState.NOT_LOADED
         self.error: str | None = None
         self.load_info: LoadInfo | None = None
+        self.adapter_path: str | None = None  # the LoRA adapter in use
+        self.adapter_error: str | None = None  # why a configured adapter is not in use
         self._llm: Any = None
         self._lock = threading.Lock()
         self._loaded = threading.Event()
@@ -104,9 +107,16 @@ class ModelRuntime:
                 from llama_cpp import Llama
             except ImportError as exc:
                 raise ModelUnavailable(f"llama-cpp-python is not installed ({exc})") from exc
-            lora = self.config.lora_path
+            lora = self.config.resolved_lora_path()
             if lora is not None and not Path(lora).is_file():
-                raise ModelUnavailable(f"LoRA adapter not found: {lora}")
+                self.adapter_error = f"LoRA adapter not found: {lora}; running the base model"
+                lora = None
+            if lora is not None:
+                try:
+                    check_adapter(Path(lora))
+                except ModelUnavailable as exc:
+                    self.adapter_error = f"{exc}; running the base model"
+                    lora = None
             gpu_layers = (
                 self.config.n_gpu_layers
                 if self.config.n_gpu_layers is not None
@@ -117,15 +127,29 @@ class ModelRuntime:
                 # verbose=True: llama-cpp-python's quiet mode swaps the process's stdout/stderr
                 # file descriptors, which loses output printed by other threads meanwhile (and
                 # would corrupt a language server's stdout); its logs go to our callback instead.
-                with contextlib.redirect_stderr(io.StringIO()):  # its Python-side banner
-                    self._llm = Llama(
-                        model_path=str(path),
-                        n_gpu_layers=gpu_layers,
-                        n_threads=self.config.n_threads or os.cpu_count() or 2,
-                        n_ctx=self.config.n_ctx,
-                        lora_path=str(lora) if lora else None,
-                        verbose=True,
+                def load(adapter: Path | None) -> Any:
+                    with contextlib.redirect_stderr(io.StringIO()):  # its Python-side banner
+                        return Llama(
+                            model_path=str(path),
+                            n_gpu_layers=gpu_layers,
+                            n_threads=self.config.n_threads or os.cpu_count() or 2,
+                            n_ctx=self.config.n_ctx,
+                            lora_path=str(adapter) if adapter else None,
+                            verbose=True,
+                        )
+
+                try:
+                    self._llm = load(lora)
+                except (ValueError, RuntimeError, OSError) as exc:
+                    if lora is None:
+                        raise
+                    # A broken adapter never takes the model down: the base model answers.
+                    self.adapter_error = (
+                        f"LoRA adapter {lora} unusable ({exc}); running the base model"
                     )
+                    lora = None
+                    self._llm = load(None)
+                self.adapter_path = str(lora) if lora else None
                 # Quiet from here on: generation prints nothing and swaps no descriptors.
                 self._llm.verbose = False
             except (ValueError, RuntimeError, OSError) as exc:

@@ -66,6 +66,7 @@ def register(server: ApicallServer) -> None:
             "workspace_specs": sorted(ls.workspace_spec_keys),
             "model": ls.runtime.state.value if ls.runtime else "off",
             "model_error": ls.runtime.error if ls.runtime else None,
+            "adapter": ls.runtime.adapter_path if ls.runtime else None,
             "catalog": ls.config.catalog,
             "fill_arguments": ls.config.fill_arguments,
         }
