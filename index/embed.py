@@ -213,9 +213,14 @@ def _install_static_table(source: Path, table_file: Path, custom_model: bool) ->
         cached = data_dir() / "embedders" / f"static-{digest}.npy"
         if not cached.is_file():
             distill_static_table(source, cached)
-        shutil.copyfile(cached, table_file)
         name = "all-MiniLM-L6-v2" if DEFAULT_MODEL_PACKAGE in str(source) else source.name
-    (table_file.parent / STATIC_NAME_FILE).write_text(name)
+        unique = f"{os.getpid()}-{threading.get_ident()}"
+        name_tmp = table_file.parent / f"{STATIC_NAME_FILE}.{unique}.tmp"
+        name_tmp.write_text(name)
+        os.replace(name_tmp, table_file.parent / STATIC_NAME_FILE)
+        table_tmp = table_file.with_name(f"{table_file.name}.{unique}.tmp")
+        shutil.copyfile(cached, table_tmp)
+        os.replace(table_tmp, table_file)
     return name
 
 
@@ -229,8 +234,15 @@ def install_static_table(index_dir: Path, table: np.ndarray, name: str) -> None:
     """Give a new index this table (before its first write), e.g. one just trained."""
     folder = Path(index_dir) / "embedder"
     folder.mkdir(parents=True, exist_ok=True)
-    np.save(folder / STATIC_TABLE_FILE, table.astype(np.float16))
-    (folder / STATIC_NAME_FILE).write_text(name)
+    # Written aside and moved in: another process opening the same new index may read it now.
+    # The name first: a reader that finds the table takes its name from beside it.
+    unique = f"{os.getpid()}-{threading.get_ident()}"
+    name_tmp = folder / f"{STATIC_NAME_FILE}.{unique}.tmp"
+    name_tmp.write_text(name)
+    os.replace(name_tmp, folder / STATIC_NAME_FILE)
+    with open(folder / f"{STATIC_TABLE_FILE}.{unique}.tmp", "wb") as handle:
+        np.save(handle, table.astype(np.float16))
+    os.replace(handle.name, folder / STATIC_TABLE_FILE)
 
 
 def trained_table_file() -> Path | None:

@@ -331,6 +331,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     train.add_argument("--model-dev-fill", type=positive_int, default=150)
     train.add_argument("--model-epochs", type=positive_int, default=1)
     train.add_argument("--model-lr", type=float, default=3e-4)
+    train.add_argument(
+        "--model-adapter", help="score this adapter (from an earlier run) instead of training"
+    )
     train.add_argument("--epochs", type=positive_int, default=RetrieverRecipe.epochs)
     train.add_argument("--rounds", type=positive_int, default=RerankerRecipe.rounds)
     train.add_argument(

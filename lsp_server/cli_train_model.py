@@ -9,6 +9,7 @@ import importlib.util
 import json
 import random
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -81,22 +82,39 @@ def cmd_train_model(args: argparse.Namespace) -> int:
     dev = task_items(data, "dev", engine, args.model_dev_choose, args.model_dev_fill)
     seconds["items"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    model, tokenizer = load_base(bundled_model_path())
-    recipe = LoraRecipe(epochs=args.model_epochs, learning_rate=args.model_lr)
-    with tqdm(desc="LoRA", unit="steps", file=sys.stderr) as bar:
-
-        def tick(step: int, steps: int, loss: float, tokens: int) -> None:
-            bar.total = steps
-            bar.set_postfix_str(f"loss {loss:.3f}, {tokens:,} tokens", refresh=False)
-            bar.update(step - bar.n)
-
-        trained = train_lora(model, tokenizer, train, recipe, tick)
-    seconds["training"] = time.perf_counter() - t0
     artifacts = Path(args.artifacts) if args.artifacts else ARTIFACTS
-    adapter = write_gguf_adapter(
-        trained.model, recipe.alpha, artifacts / ADAPTER_FILE, "apicall choose+fill LoRA"
-    )
+    adapter = artifacts / ADAPTER_FILE
+    recipe = LoraRecipe(epochs=args.model_epochs, learning_rate=args.model_lr)
+    losses: list[float] = []
+    training: dict[str, Any]
+    if args.model_adapter:
+        # Scoring an adapter trained before (same data and recipe), without training again.
+        source = Path(args.model_adapter)
+        artifacts.mkdir(parents=True, exist_ok=True)
+        if source.resolve() != adapter.resolve():
+            shutil.copyfile(source, adapter)
+        training = {"kept": "trained by an earlier run; see its notes"}
+    else:
+        t0 = time.perf_counter()
+        model, tokenizer = load_base(bundled_model_path())
+        with tqdm(desc="LoRA", unit="steps", file=sys.stderr) as bar:
+
+            def tick(step: int, steps: int, loss: float, tokens: int) -> None:
+                bar.total = steps
+                bar.set_postfix_str(f"loss {loss:.3f}, {tokens:,} tokens", refresh=False)
+                bar.update(step - bar.n)
+
+            trained = train_lora(model, tokenizer, train, recipe, tick)
+        seconds["training"] = time.perf_counter() - t0
+        write_gguf_adapter(trained.model, recipe.alpha, adapter, "apicall choose+fill LoRA")
+        losses = trained.losses
+        training = {
+            "steps": len(losses),
+            "tokens": trained.tokens_seen,
+            "tokens_per_s": round(trained.tokens_seen / max(trained.seconds, 1e-9), 1),
+            "first_loss": round(sum(losses[:10]) / max(len(losses[:10]), 1), 4),
+            "last_loss": round(sum(losses[-10:]) / max(len(losses[-10:]), 1), 4),
+        }
 
     t0 = time.perf_counter()
     base = _scores(ModelRuntime(ModelConfig(lora_path=None, request_timeout_s=60)), dev, "base")
@@ -119,13 +137,7 @@ def cmd_train_model(args: argparse.Namespace) -> int:
             "train": {t: sum(i.task == t for i in train) for t in ("choose", "fill")},
             "dev": {t: sum(i.task == t for i in dev) for t in ("choose", "fill")},
         },
-        "training": {
-            "steps": len(trained.losses),
-            "tokens": trained.tokens_seen,
-            "tokens_per_s": round(trained.tokens_seen / max(trained.seconds, 1e-9), 1),
-            "first_loss": round(sum(trained.losses[:10]) / max(len(trained.losses[:10]), 1), 4),
-            "last_loss": round(sum(trained.losses[-10:]) / max(len(trained.losses[-10:]), 1), 4),
-        },
+        "training": training,
         "dev_base": base,
         "dev_fine_tuned": tuned,
         "choose_beats_ranking": choose_wins,
@@ -138,7 +150,7 @@ def cmd_train_model(args: argparse.Namespace) -> int:
     }
     (artifacts / ADAPTER_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     if args.docs:
-        write_docs(Path(args.docs), manifest, trained.losses)
+        write_docs(Path(args.docs), manifest, losses)
     print(json.dumps({"base": base, "fine_tuned": tuned}, indent=2))
     print(f"adapter written to {adapter}; {seconds['total']:.0f} s in all", file=sys.stderr)
     return 0
@@ -150,13 +162,14 @@ def write_docs(docs: Path, manifest: dict[str, Any], losses: list[float]) -> Non
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axis = plt.subplots(figsize=(6, 3))
-    axis.plot(range(1, len(losses) + 1), losses, linewidth=0.8)
-    axis.set_xlabel("step")
-    axis.set_ylabel("loss (answer tokens)")
-    axis.set_title("LoRA of SmolLM2-135M: choose + fill")
-    figure.tight_layout()
-    figure.savefig(docs / "training-lora.png", dpi=110)
+    if losses:
+        figure, axis = plt.subplots(figsize=(6, 3))
+        axis.plot(range(1, len(losses) + 1), losses, linewidth=0.8)
+        axis.set_xlabel("step")
+        axis.set_ylabel("loss (answer tokens)")
+        axis.set_title("LoRA of SmolLM2-135M: choose + fill")
+        figure.tight_layout()
+        figure.savefig(docs / "training-lora.png", dpi=110)
     base, tuned = manifest["dev_base"], manifest["dev_fine_tuned"]
     rows = [
         ("choose: accuracy when the answer is listed (%)", "accuracy_when_listed", "choose"),
@@ -198,7 +211,7 @@ def write_docs(docs: Path, manifest: dict[str, Any], losses: list[float]) -> Non
         "ranking's top-1 on the same items, so the ranking keeps the final say unless "
         "`--model-rerank` is asked for.",
         "",
-        "![LoRA loss](training-lora.png)",
+        "![LoRA loss](training-lora.png)" if losses else "",
         "<!-- lora:end -->",
     ]
     path = docs / "TRAINING.md"

@@ -195,4 +195,7 @@ def test_a_time_budget_stops_generation(runtime):
         runtime, "write a long essay", "python", "x", control=control, max_tokens=4000
     )
     assert call.completion.finish_reason == "timeout"
-    assert time.monotonic() - started < 2.0
+    # Stopped by the budget, far short of the 4,000 tokens asked for; loose in wall time,
+    # since a loaded machine may delay the first token past the budget on its own.
+    assert call.completion.completion_tokens < 400
+    assert time.monotonic() - started < 15.0
