@@ -78,7 +78,12 @@ def cmd_train_model(args: argparse.Namespace) -> int:
     data = training_data.load(Path(args.data) if args.data else training_data.DATA_DIR)
     engine = Engine(open_for_search(resolve_index_dir(args.index)))
     t0 = time.perf_counter()
-    train = task_items(data, "train", engine, args.model_choose, args.model_fill)
+    # Scoring an earlier adapter needs no train items (each costs a ranking of its comment).
+    train = (
+        []
+        if args.model_adapter
+        else task_items(data, "train", engine, args.model_choose, args.model_fill)
+    )
     dev = task_items(data, "dev", engine, args.model_dev_choose, args.model_dev_fill)
     seconds["items"] = time.perf_counter() - t0
 
@@ -117,7 +122,7 @@ def cmd_train_model(args: argparse.Namespace) -> int:
         }
 
     t0 = time.perf_counter()
-    base = _scores(ModelRuntime(ModelConfig(lora_path=None, request_timeout_s=60)), dev, "base")
+    base = _scores(ModelRuntime(ModelConfig(base_only=True, request_timeout_s=60)), dev, "base")
     tuned_runtime = ModelRuntime(ModelConfig(lora_path=adapter, request_timeout_s=60))
     tuned_runtime.start_loading()
     tuned = _scores(tuned_runtime, dev, "fine-tuned")
@@ -134,7 +139,9 @@ def cmd_train_model(args: argparse.Namespace) -> int:
     manifest = {
         "recipe": recipe.as_dict(),
         "data": {
-            "train": {t: sum(i.task == t for i in train) for t in ("choose", "fill")},
+            "train": {t: sum(i.task == t for i in train) for t in ("choose", "fill")}
+            if train
+            else "the earlier run's",
             "dev": {t: sum(i.task == t for i in dev) for t in ("choose", "fill")},
         },
         "training": training,
@@ -142,8 +149,8 @@ def cmd_train_model(args: argparse.Namespace) -> int:
         "dev_fine_tuned": tuned,
         "choose_beats_ranking": choose_wins,
         "fill_beats_base": fill_wins,
-        # Loaded by default only where it helps: filling (the adapter serves both tasks; the
-        # choice is used only when asked for, --model-rerank).
+        # Loaded by default where filling wins; choosing uses it only when asked for
+        # (--model-rerank), and free generation runs without it (ModelRuntime.run).
         "use_by_default": fill_wins,
         "adapter_bytes": adapter.stat().st_size,
         "seconds": {k: round(v, 1) for k, v in seconds.items()},

@@ -23,7 +23,8 @@ MODEL_ENV = "APICALL_MODEL"
 @dataclass(frozen=True)
 class ModelConfig:
     model_path: Path | None = None  # None: $APICALL_MODEL, else the bundled SmolLM2
-    lora_path: Path | None = None
+    lora_path: Path | None = None  # None: $APICALL_LORA, else the shipped adapter if it won
+    base_only: bool = False  # no adapter at all (what an adapter is compared with)
     n_gpu_layers: int | None = None  # None: all layers when llama.cpp can offload, else 0
     n_threads: int | None = None  # None: the number of CPU cores
     n_ctx: int = 2048
@@ -32,6 +33,8 @@ class ModelConfig:
     def resolved_lora_path(self) -> Path | None:
         """--lora / the setting, else $APICALL_LORA, else the adapter `apicall train --model`
         shipped when it won on the dev split (None: the base model alone)."""
+        if self.base_only:
+            return None
         if self.lora_path is not None:
             return Path(self.lora_path).expanduser()
         from_env = os.environ.get(LORA_ENV)

@@ -34,5 +34,6 @@ def generate_call(
     def work(llm: Any, ctl: RequestControl) -> Completion:
         return complete(llm, prompt, ctl, max_tokens=max_tokens, stop=PAPER_STOP)
 
-    completion = runtime.run(work, control)
+    # The adapter was trained for choosing and filling; it cuts whole calls short.
+    completion = runtime.run(work, control, adapter=False)
     return GeneratedCall(completion.text.strip(), completion)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import io
 import os
 import threading
@@ -32,7 +33,6 @@ def silence_llama_logs() -> None:
     global _LOG_CALLBACK
     if _LOG_CALLBACK is not None:
         return
-    import ctypes
     import logging
 
     import llama_cpp
@@ -74,6 +74,7 @@ class ModelRuntime:
         self.adapter_path: str | None = None  # the LoRA adapter in use
         self.adapter_error: str | None = None  # why a configured adapter is not in use
         self._llm: Any = None
+        self._adapter_on = True  # llama.cpp applies a loaded adapter from the start
         self._lock = threading.Lock()
         self._loaded = threading.Event()
         self._load_future: Future[None] | None = None
@@ -181,8 +182,11 @@ class ModelRuntime:
         self,
         work: Callable[[Any, RequestControl], T],
         control: RequestControl | None = None,
+        adapter: bool = True,
     ) -> T:
-        """Run `work(llm, control)` under the model lock, in the calling thread."""
+        """Run `work(llm, control)` under the model lock, in the calling thread. `adapter`:
+        whether the LoRA adapter (if one is loaded) applies to this work; the adapter was
+        trained for choosing and filling, so free generation runs the base model."""
         control = control or RequestControl.with_budget(self.config.request_timeout_s)
         remaining = (
             None if control.deadline is None else max(0.0, control.deadline - time.monotonic())
@@ -190,7 +194,27 @@ class ModelRuntime:
         self.wait_ready(remaining)
         with self._lock:
             control.raise_if_stopped()
+            self._apply_adapter(adapter)
             return work(self._llm, control)
+
+    def _apply_adapter(self, on: bool) -> None:
+        """Switch the loaded adapter on or off for the next work (under the lock)."""
+        import llama_cpp
+
+        adapter = getattr(self._llm, "_lora_adapter", None)
+        if adapter is None or on == self._adapter_on:
+            return
+        if on:
+            adapters = (llama_cpp.llama_adapter_lora_p_ctypes * 1)(adapter)
+            scales = (ctypes.c_float * 1)(1.0)
+            failed = llama_cpp.llama_set_adapters_lora(self._llm.ctx, adapters, 1, scales)
+        else:
+            failed = llama_cpp.llama_set_adapters_lora(self._llm.ctx, None, 0, None)
+        if failed:
+            raise ModelUnavailable("llama.cpp could not switch the LoRA adapter")
+        # The cached prompt was computed with the other weights: evaluate the next one afresh.
+        self._llm.reset()
+        self._adapter_on = on
 
     async def run_async(
         self,

@@ -7,9 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from apicall.index.control import RequestControl
 from apicall.model_runtime.choose import choose_candidate
 from apicall.model_runtime.config import ModelConfig, bundled_model_path
-from apicall.model_runtime.prompts import choice_messages
+from apicall.model_runtime.freegen import generate_call
+from apicall.model_runtime.generation import complete
+from apicall.model_runtime.prompts import choice_messages, paper_prompt
 from apicall.model_runtime.runtime import ModelRuntime
 from apicall.model_runtime.training.adapter import write_gguf_adapter
 from apicall.model_runtime.training.lora import LoraRecipe, load_base, train_lora
@@ -27,7 +30,8 @@ COMMENT = "frobnicate the zebra"
 
 
 def choice_of(lora: Path | None) -> tuple[int, list[float], str | None]:
-    runtime = ModelRuntime(ModelConfig(lora_path=lora, request_timeout_s=60))
+    config = ModelConfig(lora_path=lora, base_only=lora is None, request_timeout_s=60)
+    runtime = ModelRuntime(config)
     runtime.start_loading()
     runtime.wait_ready(120)
     try:
@@ -58,6 +62,30 @@ def test_llama_cpp_loads_the_exported_adapter_and_answers_as_trained(adapter):
     assert error is None
     assert tuned[2] > base[2] and tuned[2] > 0.5, (base, tuned)
     assert tuned_index == 2
+
+
+@pytest.mark.slow
+def test_the_adapter_applies_per_request_and_free_generation_runs_the_base_model(adapter):
+    """One loaded model serves every request: choosing and filling use the adapter, free
+    generation (which it was not trained for) gets the base model's exact output."""
+    prompt = paper_prompt("list the pets of the store", "python", "Petstore", [])
+
+    def generated(runtime: ModelRuntime, on: bool) -> str:
+        work = lambda llm, control: complete(llm, prompt, control, max_tokens=24)  # noqa: E731
+        return runtime.run(work, RequestControl.with_budget(60), adapter=on).text
+
+    base = ModelRuntime(ModelConfig(base_only=True, request_timeout_s=60))
+    tuned = ModelRuntime(ModelConfig(lora_path=adapter, request_timeout_s=60))
+    try:
+        expected = generated(base, True)
+        assert generated(tuned, True) != expected  # the adapter is loaded and changes answers
+        assert generated(tuned, False) == expected
+        assert choose_candidate(tuned, COMMENT, LINES).index == 2  # on again: as trained
+        assert generate_call(tuned, "list the pets of the store", "python", "Petstore").code
+        assert generated(tuned, False) == expected
+    finally:
+        base.close()
+        tuned.close()
 
 
 @pytest.mark.slow
@@ -114,3 +142,17 @@ def test_train_model_runs_end_to_end_on_toy_data(tmp_path):
     assert (artifacts / "apicall-lora.gguf").read_bytes()[:4] == b"GGUF"
     assert "## The fine-tuned model" in (docs / "TRAINING.md").read_text()
     assert (docs / "training-lora.png").stat().st_size > 0
+
+
+def test_the_shipped_adapter_is_used_by_default_and_can_be_turned_off(monkeypatch):
+    monkeypatch.delenv("APICALL_LORA", raising=False)
+    monkeypatch.delenv("APICALL_MODEL", raising=False)
+    shipped = ModelConfig().resolved_lora_path()
+    assert shipped is not None and shipped.name == "apicall-lora.gguf" and shipped.is_file()
+    assert ModelConfig(base_only=True).resolved_lora_path() is None
+    monkeypatch.setenv("APICALL_LORA", "none")
+    assert ModelConfig().resolved_lora_path() is None
+    # Trained on the bundled model only: another model gets no adapter by default.
+    monkeypatch.delenv("APICALL_LORA")
+    monkeypatch.setenv("APICALL_MODEL", "/models/other.gguf")
+    assert ModelConfig().resolved_lora_path() is None
