@@ -226,7 +226,11 @@ def _install_static_table(source: Path, table_file: Path, custom_model: bool) ->
 
 # The static table fine-tuned on developer comments (`apicall train`), int8 with a scale per row.
 TRAINED_TABLE = Path(__file__).resolve().parent / "artifacts" / "retriever.npz"
-TRAINED_TABLE_NAME = "apicall-retriever-1"
+# Its version: a new `apicall train` of the retriever ships under a new name, so that an index
+# built with an earlier one is known (stale_retriever_message) and is never compared with
+# vectors of the new one.
+TRAINED_TABLE_PREFIX = "apicall-retriever-"
+TRAINED_TABLE_NAME = TRAINED_TABLE_PREFIX + "2"
 STATIC_NAME_FILE = "static_name.txt"
 
 
@@ -295,3 +299,16 @@ def load_embedder(kind: str, index_dir: Path, model_dir: Path | None = None) -> 
             raise EmbedderError(f"unknown embedder kind {kind!r}: use 'static' or 'transformer'")
         _CACHE[key] = embedder
         return embedder
+
+
+def stale_retriever_message(embedder_name: str) -> str | None:
+    """One line when an index was built with an earlier trained retriever than this release
+    ranks with: it still answers, with the weaker retrieval of its time."""
+    table = embedder_name.removeprefix("static:")
+    if not table.startswith(TRAINED_TABLE_PREFIX) or table == TRAINED_TABLE_NAME:
+        return None
+    return (
+        f"the index was built with the retriever {table}, this release ranks with "
+        f"{TRAINED_TABLE_NAME}: build the index again into a new folder (`apicall catalog add "
+        "--index DIR`, then point apicall.indexDir at it) for the current ranking"
+    )

@@ -6,6 +6,7 @@ Every caller (the CLI, the language server, the benchmarks and the evaluation) g
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ Mode = Literal["render", "generate"]
 # Below this confidence apicall answers "no good match" instead of guessing.
 DEFAULT_MIN_CONFIDENCE = 0.55
 RETRIEVE_DEPTH = 100  # what the reranker sees
+RANKINGS_KEPT = 64  # an engine's last rankings, for the editor's repeated requests
 WORKSPACE_MARGIN = 0.85
 API_NAME_BOOST = 0.02
 SUMMARY_COVERAGE_BOOST = 0.015
@@ -135,24 +137,43 @@ class Engine:
         self.model = model
         # The reranker `apicall train` made (index/artifacts/); None: the hand-set rerank.
         self.reranker = reranker if reranker is not None else shipped_reranker()
+        self._rankings = functools.lru_cache(maxsize=RANKINGS_KEPT)(self._rank)
 
     def rank(self, request: SuggestRequest) -> Ranking:
         """Retrieved and reranked candidates with their final scores, best first, and how sure
-        the ranking is that the comment asks for one of them at all."""
+        the ranking is that the comment asks for one of them at all.
+
+        Editors ask again for the same comment at every cursor move (code actions, hover), so
+        the last rankings are kept; an engine reads one version of the index (the server makes
+        a new one when the index or the workspace overlay changes), so a kept one never goes
+        stale."""
         started = time.perf_counter()
-        hits = self.searcher.search(request.instruction, k=max(RETRIEVE_DEPTH, request.k))
+        key = (request.instruction, request.k, request.workspace_specs, request.only_specs)
+        kept = self._rankings(*key)
+        elapsed = _ms(started)
+        # Kept from an earlier request: this one took only the lookup.
+        earlier = sum(kept.timings_ms.values()) > elapsed
+        timings = {"retrieve": elapsed, "rerank": 0.0} if earlier else dict(kept.timings_ms)
+        return Ranking(list(kept.candidates), kept.relevance, timings)
+
+    def _rank(
+        self,
+        instruction: str,
+        k: int,
+        workspace_specs: frozenset[str],
+        only_specs: frozenset[str] | None,
+    ) -> Ranking:
+        started = time.perf_counter()
+        hits = self.searcher.search(instruction, k=max(RETRIEVE_DEPTH, k))
         retrieved = time.perf_counter()
         ranking = rerank(
-            hits,
-            request.instruction,
-            request.workspace_specs,
-            request.only_specs,
-            self.searcher.embedder,
-            self.reranker,
+            hits, instruction, workspace_specs, only_specs, self.searcher.embedder, self.reranker
         )
-        ranking.candidates = self._canonical_first(ranking.candidates, hits, request)
+        ranking.candidates = self._canonical_first(
+            ranking.candidates, hits, workspace_specs, only_specs
+        )
         if ranking.relevance is None:
-            ranking.relevance = confidence_of(ranking.candidates, request.instruction)
+            ranking.relevance = confidence_of(ranking.candidates, instruction)
         ranking.timings_ms = {"retrieve": _ms(started), "rerank": _ms(retrieved)}
         ranking.timings_ms["retrieve"] -= ranking.timings_ms["rerank"]
         return ranking
@@ -176,15 +197,16 @@ class Engine:
         self,
         ranked: list[tuple[SearchResult, float]],
         hits: list[SearchResult],
-        request: SuggestRequest,
+        workspace_specs: frozenset[str],
+        only_specs: frozenset[str] | None,
     ) -> list[tuple[SearchResult, float]]:
         """When the best answer is a copy with a templated server of an operation that several
         same-named specs share, answer with the copy that has a concrete server. Identical copies
         tie in retrieval, so the concrete one may not have been retrieved at all."""
-        if not ranked or request.only_specs is not None:
+        if not ranked or only_specs is not None:
             return ranked
         best, score = ranked[0]
-        if best.spec in request.workspace_specs or not _templated_server(best.servers):
+        if best.spec in workspace_specs or not _templated_server(best.servers):
             return ranked
         key = (best.api_name, best.method, best.path)
         if sum((h.api_name, h.method, h.path) == key for h in hits) < 2:
@@ -369,7 +391,9 @@ def rerank(
         hits = [h for h in hits if h.spec in only_specs]
     if reranker is None or embedder is None:
         return Ranking(hand_rerank(hits, instruction, workspace_specs), None)
-    features = candidate_features(Query.of(instruction), hits, embedder, workspace_specs)
+    features = candidate_features(
+        Query.of(instruction), hits, embedder, workspace_specs, reranker.asked
+    )
     scores = reranker.scores(features)
     ranked = sorted(zip(hits, scores.tolist(), strict=True), key=lambda pair: -pair[1])
     relevance = reranker.relevance_of(features, scores, embedder.embed([instruction])[0])

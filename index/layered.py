@@ -19,6 +19,9 @@ import numpy as np
 
 from .store import IndexMeta, IndexStore, SearchHit
 
+# Operations of the workspace overlay kept among the candidates of every search.
+OVERLAY_RESERVE = 20
+
 
 class OperationIndex(Protocol):
     """What search, ranking, rendering and the server read from an index."""
@@ -78,10 +81,21 @@ class LayeredIndex:
         return _concat(s.same_operation(api_name, method, path) for s in self.layers)
 
     def search_vector(self, vector: np.ndarray, k: int, columns: list[str]) -> list[SearchHit]:
-        return _best(k, (s.search_vector(vector, k, columns) for s in self.layers))
+        return self._merged(k, [s.search_vector(vector, k, columns) for s in self.layers])
 
     def search_keyword(self, text: str, k: int, columns: list[str]) -> list[SearchHit]:
-        return _best(k, (s.search_keyword(text, k, columns) for s in self.layers))
+        return self._merged(k, [s.search_keyword(text, k, columns) for s in self.layers])
+
+    def _merged(self, k: int, parts: list[list[SearchHit]]) -> list[SearchHit]:
+        """The best k of both layers, then the overlay's best that did not make it: a workspace
+        spec is what the developer works with, so its operations always reach the reranker
+        (whose workspace features judge them) even when the catalog outscores them."""
+        best = _best(k, parts)
+        if self.overlay is None:
+            return best
+        taken = {hit.row["id"] for hit in best}
+        reserve = [hit for hit in parts[0][:OVERLAY_RESERVE] if hit.row["id"] not in taken]
+        return best + reserve
 
 
 def _concat(parts: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .asked import ASKED_FILE, AskedMemory, key_of
 from .embed import Embedder
 from .records import humanise_identifier
 from .search import SearchResult
@@ -29,6 +30,9 @@ from .text import (
     STOPWORDS,
     api_named,
     intent_of,
+    path_of_self,
+    speaks_of_self,
+    stated_values,
     stem,
     words,
 )
@@ -69,6 +73,13 @@ FEATURES = (
     "api_share",
     "comment_words",
     "has_summary",
+    "comment_values",
+    "comment_self",
+    "path_self",
+    "workspace_rank",
+    "spec_size",
+    "asked_like",
+    "asked_gap",
 )
 
 
@@ -82,6 +93,8 @@ class Query:
     verb_methods: frozenset[str]
     collection: bool | None
     verb: str | None
+    values: int = 0  # values the comment states
+    of_self: bool = False  # asks about the author's own things
 
     @classmethod
     def of(cls, text: str) -> Query:
@@ -89,7 +102,14 @@ class Query:
         intent = intent_of(text)
         content = frozenset(stem(w) for w in all_words if w not in STOPWORDS)
         return cls(
-            text, frozenset(all_words), content, intent.methods, intent.collection, intent.verb
+            text,
+            frozenset(all_words),
+            content,
+            intent.methods,
+            intent.collection,
+            intent.verb,
+            stated_values(text),
+            speaks_of_self(text),
         )
 
 
@@ -125,16 +145,31 @@ def candidate_features(
     hits: Sequence[SearchResult],
     embedder: Embedder,
     workspace_specs: frozenset[str] = frozenset(),
+    asked: AskedMemory | None = None,
+    leave_out: frozenset[str] = frozenset(),
 ) -> np.ndarray:
-    """(len(hits), len(FEATURES)) float32."""
+    """(len(hits), len(FEATURES)) float32. `asked`: the comments known to ask for operations;
+    `leave_out`: those of them to ignore (training leaves out the comment being ranked)."""
     out = np.zeros((len(hits), len(FEATURES)), dtype=np.float32)
     if not hits:
         return out
     query_vector = embedder.embed([query.text])[0]
     cosines = _candidate_vectors(hits, embedder) @ query_vector
     best_cosine = float(cosines.max())
+    known = asked.under(embedder) if asked is not None else None
+    asked_like = [
+        known.closeness(key_of(h.api_name, h.method, h.path), query_vector, leave_out)
+        if known is not None
+        else (0.0, 0)
+        for h in hits
+    ]
+    best_asked = max(like for like, _ in asked_like)
     apis = Counter(h.api_name for h in hits[:20])
     in_workspace = any(h.spec in workspace_specs for h in hits)
+    workspace_rank: dict[int, int] = {}
+    for row, hit in enumerate(hits):
+        if hit.spec in workspace_specs:
+            workspace_rank[row] = len(workspace_rank) + 1
     for row, hit in enumerate(hits):
         what = _stems(hit.what)
         names = _stems(f"{humanise_identifier(hit.operation_id)} {hit.endpoint_name}")
@@ -183,6 +218,13 @@ def candidate_features(
             apis[hit.api_name] / min(20, len(hits)),
             len(query.content),
             float(bool(hit.summary)),
+            query.values,
+            float(query.of_self),
+            float(path_of_self(hit.path, hit.what)),
+            workspace_rank.get(row, MISSING_RANK),
+            np.log1p(hit.spec_operations),
+            asked_like[row][0],
+            best_asked - asked_like[row][0],
         )
     return out
 
@@ -191,7 +233,12 @@ class LearnedReranker:
     """A LightGBM ranking model over FEATURES (higher scores rank first), and the relevance
     model over its ranking when training made one (relevance.json beside the model)."""
 
-    def __init__(self, model_file: Path, relevance: RelevanceModel | None = None):
+    def __init__(
+        self,
+        model_file: Path,
+        relevance: RelevanceModel | None = None,
+        asked: AskedMemory | None = None,
+    ):
         import lightgbm
 
         self.booster = lightgbm.Booster(model_file=str(model_file))
@@ -202,6 +249,10 @@ class LearnedReranker:
         if relevance is None and relevance_file.is_file():
             relevance = RelevanceModel.from_json(json.loads(relevance_file.read_text()))
         self.relevance = relevance
+        asked_file = model_file.parent / ASKED_FILE
+        if asked is None and asked_file.is_file():
+            asked = AskedMemory.load(asked_file)
+        self.asked = asked
 
     def relevance_of(
         self, features: np.ndarray, scores: np.ndarray, query_vector: np.ndarray

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .embed import Embedder
-from .layered import OperationIndex
+from .layered import OVERLAY_RESERVE, LayeredIndex, OperationIndex
 from .records import first_sentence, humanise_identifier
 from .store import SUMMARY_COLUMNS, SearchHit
 
@@ -39,6 +39,7 @@ class SearchResult:
     vector_rank: int | None = None
     keyword_rank: int | None = None
     similarity: float | None = None  # cosine similarity of the query and the operation
+    spec_operations: int = 0  # how many operations the operation's spec has
 
     @classmethod
     def from_row(cls, row: dict[str, Any], score: float) -> SearchResult:
@@ -103,7 +104,25 @@ class Searcher:
         # The two searches wait on LanceDB's own threads: side by side they take the time of one.
         keyword = _side_searches().submit(self._keyword, query, depth)
         vector = self._vector(query, depth)
-        return fuse(vector, keyword.result(), k)
+        fused = fuse(vector, keyword.result(), 2 * depth + 2 * OVERLAY_RESERVE)
+        # Workspace operations the layered index kept past the catalog's best stay candidates.
+        workspace = self.workspace_spec_keys
+        results = fused[:k] + [r for r in fused[k:] if r.spec in workspace][:OVERLAY_RESERVE]
+        sizes = self.spec_sizes
+        for result in results:
+            result.spec_operations = sizes.get(result.spec, 0)
+        return results
+
+    @functools.cached_property
+    def workspace_spec_keys(self) -> frozenset[str]:
+        if isinstance(self.store, LayeredIndex):
+            return frozenset(self.store.overlay_spec_keys())
+        return frozenset()
+
+    @functools.cached_property
+    def spec_sizes(self) -> dict[str, int]:
+        """Operations per spec: big APIs are asked for more often than one-endpoint ones."""
+        return {row["spec_key"]: int(row["operations"] or 0) for row in self.store.specs()}
 
     def _vector(self, query: str, k: int) -> list[SearchHit]:
         vector = self.embedder.embed([query])[0]

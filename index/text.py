@@ -113,3 +113,37 @@ def intent_of(instruction: str) -> Intent:
     elif _SINGLE_ITEM & set(said):
         collection = False
     return Intent(methods, collection, verb)
+
+
+# A comment that asks about its author's own things ("my playlists", "repos I starred") wants the
+# API's authenticated-user operations (/me/..., /user/...), not the ones that take a user id.
+_SELF_WORDS = frozenset({"my", "me", "mine", "myself", "i", "im"})
+_SELF_PHRASES = ("current user", "authenticated user", "logged in user", "logged-in user")
+_SELF_SEGMENTS = frozenset({"me", "user", "self", "@me", "current", "my", "myself", "mine"})
+# Values a comment states: numbers and ids, quoted text, @handles, #channels, owner/repo, e-mail.
+_VALUE = re.compile(r"""["'`][^"'`]+["'`]|[@#]\w+|\b\w*\d\w*\b|\b[\w.-]+/[\w.-]+\b|\S+@\S+""")
+
+
+def speaks_of_self(text: str) -> bool:
+    lowered = text.lower()
+    tokens = set(_NON_WORD.split(lowered.replace("'", "")))
+    return bool(tokens & _SELF_WORDS) or any(p in lowered for p in _SELF_PHRASES)
+
+
+def path_of_self(path: str, what: str) -> bool:
+    """Whether an operation acts on the authenticated user's own resources."""
+    first = next((s for s in path.lower().strip("/").split("/") if s and "{" not in s), "")
+    if first in {"v1", "v2", "v3", "api", "1.1", "2"}:
+        rest = [s for s in path.lower().strip("/").split("/")[1:] if s and "{" not in s]
+        first = rest[0] if rest else ""
+    return (
+        first in _SELF_SEGMENTS
+        or "/me/" in path.lower() + "/"
+        or any(p in what.lower() for p in _SELF_PHRASES)
+    )
+
+
+def stated_values(text: str) -> int:
+    """How many values the comment states (an id, a quoted name, a handle): a comment naming
+    one asks for that one item more often than for a collection."""
+    return len(_VALUE.findall(text))

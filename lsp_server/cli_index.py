@@ -9,6 +9,7 @@ from pathlib import Path
 
 from apicall.index.builder import IngestReport, discover_spec_files, ingest, remove_spec
 from apicall.index.catalog import fetch_tarball_with_npm, unpacked_catalog
+from apicall.index.embed import stale_retriever_message
 from apicall.index.location import IndexLocation, parse_location
 from apicall.index.open import open_for_search, open_for_write
 from apicall.index.settings import data_dir, resolve_index_dir
@@ -110,11 +111,14 @@ def cmd_index_stats(args: argparse.Namespace) -> int:
         "dimension": meta.dimension if meta else None,
         "size_on_disk_bytes": store.size_on_disk(),
     }
+    stale = stale_retriever_message(meta.embedder_name) if meta else None
     if args.json:
-        print(json.dumps(stats, indent=2))
+        print(json.dumps({**stats, "stale_retriever": stale}, indent=2))
     else:
         for key, value in stats.items():
             print(f"{key}: {value}")
+    if stale:
+        print(f"apicall: {stale}", file=sys.stderr)
     return 0
 
 

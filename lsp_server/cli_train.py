@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import random
 import shutil
 import sys
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from apicall.index.asked import AskedMemory
 from apicall.index.builder import discover_spec_files, ingest, reembed
 from apicall.index.catalog import unpacked_catalog
 from apicall.index.embed import TRAINED_TABLE_NAME, install_static_table
@@ -29,6 +31,7 @@ from apicall.index.learning.reranker import (
 )
 from apicall.index.learning.retriever import RetrieverRecipe
 from apicall.index.learning.train import (
+    asked_memory,
     candidate_lists,
     fold_of,
     loss_curves,
@@ -38,7 +41,13 @@ from apicall.index.learning.train import (
     write_artifacts,
 )
 from apicall.index.open import open_for_search, open_for_write
-from apicall.index.ranking import ARTIFACTS, RELEVANCE_FILE, RERANKER_FILE, LearnedReranker
+from apicall.index.ranking import (
+    ARTIFACTS,
+    FEATURES,
+    RELEVANCE_FILE,
+    RERANKER_FILE,
+    LearnedReranker,
+)
 from apicall.index.settings import data_dir
 from apicall.index.store import IndexStore
 from tqdm import tqdm
@@ -90,7 +99,7 @@ def cmd_relevance(args: argparse.Namespace) -> int:
     with tqdm(total=4, desc="relevance", file=sys.stderr) as bar:
         rankings = []
         for texts in (train, data.negatives_in("train"), dev, data.negatives_in("dev")):
-            rankings.append(collect_features(searcher, texts))
+            rankings.append(collect_features(searcher, texts, asked=learned.asked))
             bar.update()
     train_pos, train_neg, dev_pos, dev_neg = rankings
     relevance, report = fit_relevance(
@@ -118,10 +127,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     reranker_recipe = RerankerRecipe(rounds=args.rounds)
     try:
         retriever = None
-        if args.reranker_only:
+        if args.reranker_only or args.from_lists:
             # The index was built with the current retriever: learn the reranker on it again.
             if not args.index or not (Path(args.index) / "apicall-index.json").is_file():
-                raise ApicallError("--reranker-only needs --index DIR of an existing index")
+                raise ApicallError(
+                    "--reranker-only and --from-lists need --index DIR of an existing index"
+                )
             index_dir = Path(args.index)
         else:
             t0 = time.perf_counter()
@@ -136,27 +147,37 @@ def cmd_train(args: argparse.Namespace) -> int:
 
         t0 = time.perf_counter()
         searcher = open_for_search(index_dir)
-        if args.folds > 1 and retriever is not None:
-            train_lists = _out_of_fold_lists(args, data, retriever_recipe, bars)
+        asked = asked_memory(data, searcher.embedder)
+        if args.from_lists:
+            train_lists, dev_lists = _kept_lists(Path(args.from_lists))
+        elif args.folds > 1 and retriever is not None:
+            train_lists = _out_of_fold_lists(args, data, retriever_recipe, bars, asked)
         else:
-            train_lists = candidate_lists(searcher, data, "train", bars, args.train_limit)
-        dev_lists = candidate_lists(searcher, data, "dev", bars, None)
+            train_lists = candidate_lists(
+                searcher, data, "train", bars, args.train_limit, asked=asked
+            )
+        if not args.from_lists:
+            dev_lists = candidate_lists(searcher, data, "dev", bars, None, asked=asked)
         seconds["candidates"] = time.perf_counter() - t0
+        if args.keep_lists:
+            # The reranker's data, for trying recipes and ablations without ranking again.
+            with open(args.keep_lists, "wb") as handle:
+                pickle.dump((list(FEATURES), train_lists, dev_lists), handle)
 
         t0 = time.perf_counter()
         reranker = train_reranker(train_lists, dev_lists, reranker_recipe)
         seconds["reranker"] = time.perf_counter() - t0
 
-        write_artifacts(retriever, reranker, {}, artifacts)
+        write_artifacts(retriever, reranker, {}, artifacts, asked)
         t0 = time.perf_counter()
         learned = LearnedReranker(artifacts / RERANKER_FILE)
         relevance, relevance_report = fit_relevance(
             learned,
             searcher.embedder,
             rankings_of(train_lists),
-            collect_features(searcher, data.negatives_in("train")),
+            collect_features(searcher, data.negatives_in("train"), asked=asked),
             rankings_of(dev_lists),
-            collect_features(searcher, data.negatives_in("dev")),
+            collect_features(searcher, data.negatives_in("dev"), asked=asked),
         )
         (artifacts / RELEVANCE_FILE).write_text(json.dumps(relevance.to_json(), indent=2) + "\n")
         learned.relevance = relevance
@@ -190,7 +211,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         "train_sample": _summary(train),
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
     }
-    write_artifacts(retriever, reranker, report, artifacts)
+    write_artifacts(retriever, reranker, report, artifacts, asked)
     if args.docs:
         figure = loss_curves(losses, reranker.train_ndcg, reranker.dev_ndcg)
         figure.savefig(Path(args.docs) / "training.png", dpi=110)
@@ -204,6 +225,7 @@ def _out_of_fold_lists(
     data: training_data.TrainingData,
     recipe: RetrieverRecipe,
     bars: StageBars,
+    asked: AskedMemory,
 ) -> CandidateLists:
     """The reranker's train data from retrievers that never saw those comments: for each fold, a
     retriever trained on the other folds ranks the fold's comments. Ranked by the final
@@ -222,9 +244,21 @@ def _out_of_fold_lists(
         )
         searcher = open_for_search(fold_index)
         limit = args.train_limit // args.folds if args.train_limit else None
-        lists.append(candidate_lists(searcher, data, f"train, fold {fold}", bars, limit, inside))
+        lists.append(
+            candidate_lists(searcher, data, f"train, fold {fold}", bars, limit, inside, asked)
+        )
         shutil.rmtree(fold_index)
     return merged(lists)
+
+
+def _kept_lists(path: Path) -> tuple[CandidateLists, CandidateLists]:
+    """The lists an earlier run kept (--keep-lists), with this release's features."""
+    with path.open("rb") as handle:
+        names, train, dev = pickle.load(handle)
+    try:
+        return train.selected(names), dev.selected(names)
+    except ValueError as exc:
+        raise ApicallError(f"{path}: {exc}") from exc
 
 
 def _index_dir(args: argparse.Namespace) -> Path:
@@ -313,6 +347,17 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         "--relevance-only",
         action="store_true",
         help="keep the retriever and the reranker; fit the relevance model again on --index",
+    )
+    train.add_argument(
+        "--keep-lists",
+        metavar="FILE",
+        help="also write the reranker's train and dev candidate features to FILE (pickle)",
+    )
+    train.add_argument(
+        "--from-lists",
+        metavar="FILE",
+        help="learn the reranker (and relevance) again from the lists an earlier run kept, "
+        "on that run's --index",
     )
     train.add_argument(
         "--folds",

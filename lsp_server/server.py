@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from apicall.index.control import Cancelled, RequestControl
+from apicall.index.embed import stale_retriever_message
 from apicall.index.engine import Engine
 from apicall.index.errors import ApicallError
 from apicall.index.layered import LayeredIndex, catalog_of
@@ -57,6 +58,7 @@ class ApicallServer(LanguageServer):
         self.model_failure_reported = False
         self.adapter_reported = False
         self.no_index_reported = False
+        self.stale_index_reported = False
         # Why the index is being answered from the local snapshot (None: it is not).
         self.store_down: str | None = None
 
@@ -88,6 +90,10 @@ class ApicallServer(LanguageServer):
             # The overlay of an earlier session: its specs count as the workspace's at once.
             self.index_service.spec_keys = searcher.store.overlay_spec_keys()
         engine = Engine(searcher, self.call_model())
+        stale = stale_retriever_message(searcher.embedder.name)
+        if stale and not self.stale_index_reported:
+            self.stale_index_reported = True
+            self.show(types.MessageType.Warning, f"apicall: {stale}")
         # Opened before a reset (a workspace spec written meanwhile): its tables are an older
         # version, so it serves this call only and the next one opens the index again.
         if generation == self.index_generation:

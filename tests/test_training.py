@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from apicall.index.asked import AskedMemory
 from apicall.index.embed import install_static_table
 from apicall.index.engine import Engine
 from apicall.index.learning import data as training_data
@@ -39,6 +40,17 @@ def test_the_split_keeps_operations_and_unseen_apis_on_one_side():
     assert folds == {0, 1}
 
 
+def test_held_out_wordings_of_trained_operations_are_never_trained_on():
+    data = training_data.load()
+    held = data.held_twins()
+    train = data.comments_in("train")
+    trained_ops = {c.op for c in train}
+    assert held and {c.comment for c in held}.isdisjoint({c.comment for c in train})
+    # Their operations were taught by their other comment, and nothing of dev is among them.
+    assert all(c.op in trained_ops and data.split_of(c.op) == "train" for c in held)
+    assert 0.02 < len(held) / len(train) < 0.08
+
+
 def test_out_of_fold_retrievers_leave_out_their_fold(tmp_path):
     data = training_data.load()
     comments = data.comments_in("train")[:400]
@@ -65,6 +77,8 @@ def test_toy_training_learns(tmp_path):
         "30",
         "--folds",
         "1",  # eight train operations are too few to split into folds
+        "--keep-lists",
+        str(tmp_path / "lists.pkl"),
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "retriever" in done.stderr and "reranker" not in done.stdout  # progress on stderr
@@ -72,6 +86,19 @@ def test_toy_training_learns(tmp_path):
     assert report["retriever"]["last_loss"] < report["retriever"]["first_loss"]
     trained_top1 = report["dev"]["groups"]["all"]["top1"]
     assert (artifacts / "reranker.lgb.txt").is_file() and (artifacts / "retriever.npz").is_file()
+    asked = AskedMemory.load(artifacts / "asked.npz")  # the train comments, by operation
+    toy = training_data.load(TOY_DATA)
+    assert sorted(asked.texts) == sorted(c.comment for c in toy.comments_in("train"))
+
+    # The reranker again from the kept lists, without ranking anything again.
+    again = apicall(
+        "train",
+        *("--data", str(TOY_DATA), "--artifacts", str(tmp_path / "again")),
+        *("--index", str(index), "--rounds", "30", "--from-lists", str(tmp_path / "lists.pkl")),
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "candidates" not in again.stderr
+    assert json.loads((tmp_path / "again" / "manifest.json").read_text())["dev"]["groups"]
 
     # The same dev comments with the untrained parts: the distilled table, hand-set rerank.
     untrained = tmp_path / "untrained"

@@ -7,6 +7,9 @@ The split (fixed by hashing, so every run and every machine gets the same one):
   popular APIs), so dev also asks what users ask most: a new operation of an API we trained on;
 - train: the rest. Both comments of an operation always fall on the same side.
 Negatives: 1 in 3 to dev.
+A third check, "trained operation, new wording": for 1 train operation in 10, the second of its
+comments is held out of training (the first stays): how the ranking does on a new phrasing of an
+operation that developers' comments taught it, which is what popular APIs' users mostly ask.
 """
 
 from __future__ import annotations
@@ -62,7 +65,12 @@ class TrainingData:
         return _split_of_operation(self.operations[op], self._spec_sizes)
 
     def comments_in(self, split: Split) -> list[Comment]:
-        return [c for c in self.comments if self.split_of(c.op) == split]
+        held = set(map(id, self.held_twins())) if split == "train" else set()
+        return [c for c in self.comments if self.split_of(c.op) == split and id(c) not in held]
+
+    def held_twins(self) -> list[Comment]:
+        """Second comments of 1 train operation in 10, kept out of training (see above)."""
+        return self._held
 
     def negatives_in(self, split: Split) -> list[str]:
         return [n for n in self.negatives if (_bucket(n, 3) == 0) == (split == "dev")]
@@ -78,6 +86,14 @@ class TrainingData:
             for o in self.operations.values()
             if _split_of_operation(o, self._spec_sizes) == "train"
         }
+        seen: set[str] = set()
+        self._held: list[Comment] = []
+        for comment in self.comments:
+            if self.split_of(comment.op) != "train" or _bucket("twin:" + comment.op, 10):
+                continue
+            if comment.op in seen:
+                self._held.append(comment)
+            seen.add(comment.op)
 
 
 def _bucket(text: str, buckets: int) -> int:

@@ -4,12 +4,13 @@ retrieval returns for each train comment (label 1: the operation the comment ask
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from ..asked import AskedMemory, key_of
 from ..embed import Embedder
 from ..ranking import (
     FEATURES,
@@ -41,6 +42,14 @@ class CandidateLists:
     labels: list[np.ndarray] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
 
+    def selected(self, names: Sequence[str], wanted: Sequence[str] = FEATURES) -> CandidateLists:
+        """The lists with the columns `wanted`, from lists whose columns are `names`."""
+        missing = [n for n in wanted if n not in names]
+        if missing:
+            raise ValueError(f"the kept lists lack the features {missing}: rank them again")
+        columns = [list(names).index(n) for n in wanted]
+        return CandidateLists([f[:, columns] for f in self.features], self.labels, self.comments)
+
     def stacked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """X, y and the group sizes, for the comments whose answer was retrieved."""
         kept = [i for i, y in enumerate(self.labels) if y.any()]
@@ -58,14 +67,19 @@ def collect_candidates(
     depth: int = RETRIEVAL_DEPTH,
     progress: Callable[[], None] | None = None,
     seed: int = 13,
+    asked: AskedMemory | None = None,
 ) -> CandidateLists:
     """Features of the retrieved candidates of each comment. The workspace is simulated, since
     the comments come without one: for 30% of them the answer's spec is a workspace spec (as when
     a developer works in that API's repository), for 10% another retrieved spec is (a workspace
     that has nothing to do with the comment), so the reranker learns what workspace membership
-    is worth instead of never seeing it."""
+    is worth instead of never seeing it. So is what the known comments (`asked`) say: a comment
+    never sees itself among them, and for half of the comments its operation has none at all,
+    as for an operation no developer's comment taught."""
     rng = random.Random(seed)
     lists = CandidateLists()
+    # Under this searcher's embedder (out-of-fold retrievers each have their own table).
+    known = AskedMemory.of(asked.texts, asked.keys, searcher.embedder) if asked else None
     for comment in comments:
         hits = searcher.search(comment.comment, k=depth)
         operation = data.operations[comment.op]
@@ -78,8 +92,14 @@ def collect_candidates(
             workspace = frozenset(answers[:1])
         elif draw < 0.4 and others:
             workspace = frozenset([rng.choice(others)])
+        leave_out = frozenset([comment.comment])
+        if known is not None and rng.random() < 0.5:
+            key = key_of(operation.api, operation.method, operation.path)
+            leave_out |= frozenset(known.texts_of(key))
         query = Query.of(comment.comment)
-        lists.features.append(candidate_features(query, hits, searcher.embedder, workspace))
+        lists.features.append(
+            candidate_features(query, hits, searcher.embedder, workspace, known, leave_out)
+        )
         lists.labels.append(labels)
         lists.comments.append(comment)
         if progress:
@@ -168,11 +188,16 @@ class Rankings:
 
 
 def collect_features(
-    searcher: Searcher, texts: Iterable[str], depth: int = RETRIEVAL_DEPTH
+    searcher: Searcher,
+    texts: Iterable[str],
+    depth: int = RETRIEVAL_DEPTH,
+    asked: AskedMemory | None = None,
 ) -> Rankings:
     texts = list(texts)
     features = [
-        candidate_features(Query.of(text), searcher.search(text, k=depth), searcher.embedder)
+        candidate_features(
+            Query.of(text), searcher.search(text, k=depth), searcher.embedder, asked=asked
+        )
         for text in texts
     ]
     return Rankings(texts, features)

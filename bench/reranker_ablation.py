@@ -1,0 +1,114 @@
+"""What each group of the reranker's features adds: the reranker trained again without it.
+
+    .venv/bin/apicall train ... --keep-lists LISTS     # once: the candidates and their features
+    .venv/bin/python bench/reranker_ablation.py LISTS  # then: one reranker per row (about 1 min)
+
+Each row trains the reranker with one group of features held at zero (train and dev alike)
+and reports the dev top-1 and top-3 over the candidate lists (the answer among the retrieved
+candidates; a comment whose answer was not retrieved counts as a miss). The dev lists carry the
+simulated workspace of `collect_candidates`, so these are list numbers, not the engine's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from apicall.index.learning.reranker import CandidateLists, train_reranker
+from apicall.index.ranking import FEATURES
+
+GROUPS = {
+    "retrieval (ranks, scores, cosine)": (
+        "fused_score",
+        "fused_position",
+        "vector_rank",
+        "keyword_rank",
+        "keyword_score",
+        "cosine",
+        "cosine_gap",
+    ),
+    "lexical coverage": (
+        "summary_covered",
+        "comment_covered",
+        "names_cover",
+        "params_cover",
+        "description_cover",
+        "path_words_cover",
+        "has_summary",
+        "comment_words",
+    ),
+    "verb, method and path shape": (
+        "verb_fits_method",
+        "shape_fits",
+        "ends_in_item",
+        "path_depth",
+        "path_params",
+        "action_segment_named",
+        "verb_in_operation_id",
+        "method_get",
+        "method_post",
+        "method_put_patch",
+        "method_delete",
+    ),
+    "API named": ("api_named", "api_share"),
+    "workspace": ("in_workspace", "workspace_any", "workspace_rank"),
+    "stated values, the author's own things": ("comment_values", "comment_self", "path_self"),
+    "spec size": ("spec_size",),
+    "known comments of the operation (Tool2Vec)": ("asked_like", "asked_gap"),
+}
+
+
+def without(lists: CandidateLists, names: tuple[str, ...]) -> CandidateLists:
+    columns = [FEATURES.index(n) for n in names if n in FEATURES]
+    out = CandidateLists()
+    out.labels, out.comments = lists.labels, lists.comments
+    for features in lists.features:
+        held = features.copy()
+        held[:, columns] = 0.0
+        out.features.append(held)
+    return out
+
+
+def top_k(model_text: str, lists: CandidateLists) -> tuple[float, float]:
+    import lightgbm
+
+    booster = lightgbm.Booster(model_str=model_text)
+    first = three = 0
+    for features, labels in zip(lists.features, lists.labels, strict=True):
+        if not len(features):
+            continue
+        order = np.argsort(-booster.predict(features, num_threads=2))
+        first += bool(labels[order[0]])
+        three += bool(labels[order[:3]].any())
+    n = max(len(lists.features), 1)
+    return 100.0 * first / n, 100.0 * three / n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("lists", type=Path, help="the file `apicall train --keep-lists` wrote")
+    args = parser.parse_args()
+    grouped = {name for names in GROUPS.values() for name in names}
+    if set(FEATURES) - grouped:
+        raise SystemExit(f"features in no group: {sorted(set(FEATURES) - grouped)}")
+    with args.lists.open("rb") as handle:
+        names, train, dev = pickle.load(handle)
+    train, dev = train.selected(names), dev.selected(names)
+    rows: list[tuple[str, Any, Any]] = []
+    for label, names in [("all features", ()), *GROUPS.items()]:
+        result = train_reranker(without(train, names), without(dev, names))
+        top1, top3 = top_k(result.model_text, without(dev, names))
+        rows.append((label, top1, top3))
+        print(f"{label}: {top1:.1f} / {top3:.1f} (round {result.best_round})", file=sys.stderr)
+    print("| reranker | dev top-1 | dev top-3 |\n|---|---|---|")
+    for label, top1, top3 in rows:
+        name = label if label == "all features" else f"without {label}"
+        print(f"| {name} | {top1:.1f} | {top3:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""Ranking: what the reranker reads of a comment, the workspace's place among the candidates, and
+the shipped ranking on real catalog specs with known answers (list vs item, an action
+sub-resource, the author's own things, a workspace spec the comment does not name, a comment that
+asks for no call)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from apicall.index.asked import AskedMemory, key_of
+from apicall.index.builder import discover_spec_files, ingest
+from apicall.index.embed import TRAINED_TABLE_NAME, TRAINED_TABLE_PREFIX, stale_retriever_message
+from apicall.index.engine import Engine, SuggestRequest
+from apicall.index.layered import OVERLAY_RESERVE, LayeredIndex
+from apicall.index.open import open_for_search, open_for_write, open_overlay_for_write
+from apicall.index.ranking import FEATURES, Query, candidate_features
+from apicall.index.search import Searcher
+from apicall.index.text import path_of_self, speaks_of_self, stated_values
+
+from .conftest import FIXTURES, corpus_specs
+
+
+def _index(directory: Path, *specs: Path) -> None:
+    store, embedder = open_for_write(directory)
+    files, _ = discover_spec_files(specs)
+    ingest(store, embedder, files, workers=1)
+
+
+def test_what_a_comment_says_about_itself_and_its_values():
+    assert speaks_of_self("get my spotify playlists")
+    assert speaks_of_self("badges earned by the current user")
+    assert speaks_of_self("repos I'm watching")
+    assert not speaks_of_self("list the playlists of user 42")
+    assert stated_values("pull video 123 out of channel 45") == 2
+    assert stated_values('tag "javascript" and #deploys for acme/app') == 3
+    assert stated_values("list the open issues") == 0
+    assert path_of_self("/me/playlists", "")
+    assert path_of_self("/v1/me/player", "")
+    assert path_of_self("/user/repos", "")
+    assert path_of_self("/repos", "List repositories for the authenticated user")
+    assert not path_of_self("/users/{user_id}/playlists", "Get a user's playlists")
+
+
+def test_every_feature_is_computed_for_every_candidate(tmp_path):
+    _index(tmp_path / "idx", FIXTURES / "specs" / "petstore_v2.json")
+    searcher = open_for_search(tmp_path / "idx")
+    hits = searcher.search("find my pets by status 'sold'", k=20)
+    spec = hits[0].spec
+    features = candidate_features(
+        Query.of("find my pets by status 'sold'"), hits, searcher.embedder, frozenset({spec})
+    )
+    assert features.shape == (len(hits), len(FEATURES))
+    column = {name: features[:, i] for i, name in enumerate(FEATURES)}
+    assert (column["comment_values"] == 1).all() and (column["comment_self"] == 1).all()
+    assert (column["spec_size"] > 0).all()  # every candidate's spec size is known
+    in_workspace = column["in_workspace"] == 1
+    assert sorted(column["workspace_rank"][in_workspace]) == list(
+        range(1, int(in_workspace.sum()) + 1)
+    )
+
+
+def test_the_workspace_overlay_keeps_its_best_operations_among_the_candidates(tmp_path):
+    """The catalog outscores the workspace for this comment, yet the workspace spec's operations
+    still reach the reranker: the developer works with that spec."""
+    _index(tmp_path / "catalog", FIXTURES / "specs" / "petstore_v2.json")
+    overlay, embedder = open_overlay_for_write(tmp_path / "overlay", tmp_path / "catalog")
+    files, _ = discover_spec_files([FIXTURES / "workspace" / "inventory-openapi.yaml"])
+    ingest(overlay, embedder, files, workers=1)
+    base = open_for_search(tmp_path / "catalog").store
+    layered = LayeredIndex(base, overlay)  # type: ignore[arg-type]
+    searcher = Searcher(layered, embedder)
+    workspace = set(layered.overlay_spec_keys())
+    assert searcher.workspace_spec_keys == workspace
+
+    only_catalog = Searcher(base, embedder).search("add a new pet to the store", k=2)
+    assert all(hit.spec not in workspace for hit in only_catalog)
+    hits = searcher.search("add a new pet to the store", k=2)
+    assert [h.spec for h in hits[:2]] == [h.spec for h in only_catalog]
+    kept = [h for h in hits if h.spec in workspace]
+    assert kept and len(kept) <= OVERLAY_RESERVE
+    assert len(hits) == 2 + len(kept)
+
+
+SPECS = [
+    "github.com/api.github.com.json",
+    "stripe.com.json",
+    "spotify.com.json",
+    "slack.com.json",
+    "vimeo.com.json",
+]
+
+
+@pytest.fixture(scope="module")
+def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("ranking")
+    folder = corpus_specs(root, SPECS)
+    _index(root / "idx", folder)
+    return root
+
+
+def _first(engine: Engine, comment: str, **request: object) -> tuple[str, str]:
+    ranked = engine.candidates(SuggestRequest(comment, k=5, **request))  # type: ignore[arg-type]
+    return ranked[0][0].method, ranked[0][0].path
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    ("comment", "expected"),
+    [
+        # list vs item
+        ("list the 10 newest Stripe charges", ("GET", "/v1/charges")),
+        ("get Stripe charge ch_123", ("GET", "/v1/charges/{charge}")),
+        # an action sub-resource
+        ("cancel Stripe payment intent pi_42", ("POST", "/v1/payment_intents/{intent}/cancel")),
+        # a verb that is not the spec's ("open" an issue is creating one)
+        ("open an issue in a GitHub repository", ("POST", "/repos/{owner}/{repo}/issues")),
+    ],
+)
+def test_shipped_ranking_on_real_specs(real_index, comment, expected):
+    engine = Engine(open_for_search(real_index / "idx"))
+    assert _first(engine, comment) == expected
+
+
+@pytest.mark.corpus
+def test_a_workspace_spec_wins_without_being_named(real_index, tmp_path):
+    """ "post a message to the channel" names no API; with Slack's spec in the workspace the
+    answer is Slack's, through the overlay the server writes."""
+    folder = corpus_specs(tmp_path, ["slack.com.json"])
+    overlay, embedder = open_overlay_for_write(tmp_path / "overlay", real_index / "idx")
+    files, _ = discover_spec_files([folder])
+    ingest(overlay, embedder, files, workers=1)
+    searcher = open_for_search(real_index / "idx", tmp_path / "overlay")
+    engine = Engine(searcher)
+    workspace = frozenset(searcher.workspace_spec_keys)
+    ranked = engine.candidates(
+        SuggestRequest("post a message to the channel", k=5, workspace_specs=workspace)
+    )
+    best = ranked[0][0]
+    assert best.spec in workspace and (best.method, best.path) == ("POST", "/chat.postMessage")
+
+
+@pytest.mark.corpus
+def test_a_comment_that_asks_for_no_call_gets_none(real_index):
+    engine = Engine(open_for_search(real_index / "idx"))
+    assert engine.offer(SuggestRequest("TODO: refactor this loop before the release", k=3)) == []
+    assert engine.offer(SuggestRequest("list the 10 newest Stripe charges", k=3))
+
+
+def test_known_comments_of_an_operation_are_compared_with_a_new_one(tmp_path):
+    _index(tmp_path / "idx", FIXTURES / "specs" / "petstore_v2.json")
+    embedder = open_for_search(tmp_path / "idx").embedder
+    key = key_of("Swagger Petstore", "post", "/pet")
+    memory = AskedMemory.of(
+        ["add a new pet to the store", "register a dog named rex"],
+        [key, key],
+        embedder,
+    )
+    query = embedder.embed(["add a pet called rex"])[0]
+    like, count = memory.closeness(key, query)
+    assert count == 2 and 0.3 < like <= 1.0001
+    # Training leaves out the comment being ranked (and, half the time, all of its operation's).
+    alone, left = memory.closeness(key, query, frozenset({"register a dog named rex"}))
+    assert left == 1 and alone <= like
+    assert memory.closeness(key, query, frozenset(memory.texts)) == (0.0, 0)
+    assert memory.closeness(key_of("Other", "GET", "/pet"), query) == (0.0, 0)
+
+    memory.save(tmp_path / "asked.npz")
+    loaded = AskedMemory.load(tmp_path / "asked.npz")
+    assert loaded.texts == memory.texts and loaded.keys == memory.keys
+    assert abs(loaded.closeness(key, query)[0] - like) < 1e-2  # stored as float16
+    assert loaded.under(embedder) is loaded  # same embedder: the stored vectors
+
+
+def test_an_index_of_an_earlier_retriever_is_named_in_one_line():
+    assert stale_retriever_message(TRAINED_TABLE_NAME) is None
+    assert stale_retriever_message("static:" + TRAINED_TABLE_NAME) is None  # as indexes say
+    assert stale_retriever_message("static:all-MiniLM-L6-v2") is None  # not a trained one
+    message = stale_retriever_message("static:" + TRAINED_TABLE_PREFIX + "0")
+    assert message and "\n" not in message and "apicall catalog add" in message
