@@ -271,7 +271,13 @@ def report() -> None:
         "100 candidates per side). Its index is the catalog index re-embedded with that table "
         "(`index.builder.reembed`, as `apicall train --from-index` does); the others run on the "
         "index `apicall train` built. On its own held-out comments the CEO measured the shipped "
-        "engine before this work at 43% top-1 / 57% top-3 (a set we do not have).",
+        "engine before this work at 43% top-1 / 57% top-3 (a set we do not have). "
+        "c-retriever-reranker is the engine shipped until 2026-11-22 (measured again with its "
+        "own code, a git worktree of 708446c, `--code`); d-learned-v2 adds the train comments "
+        "as a description of their operations (index/asked.py), out-of-fold candidates for the "
+        "reranker, five new features, and the workspace overlay's operations always among the "
+        "candidates (docs/TRAINING.md). The 547 held-out wordings of trained operations were "
+        "trained on by c (its split had no held-out twins), so that column is d's only.",
         "",
         "Commands:",
         "",
