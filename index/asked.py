@@ -66,17 +66,11 @@ class AskedMemory:
 
     def closeness(
         self, key: OperationKey, query_vector: np.ndarray, leave_out: frozenset[str] = frozenset()
-    ) -> tuple[float, int]:
-        """The best cosine of the comment with the operation's known comments, and how many it
-        has; `leave_out`: texts to ignore (training leaves out the comment itself)."""
-        rows = self._rows.get(key)
-        if rows is None:
-            return 0.0, 0
-        if leave_out:
-            rows = np.asarray([i for i in rows if self.texts[i] not in leave_out], dtype=int)
-            if not len(rows):
-                return 0.0, 0
-        return float((self.vectors[rows] @ query_vector).max()), len(rows)
+    ) -> float:
+        """The best cosine of the comment with the operation's known comments (0 without any);
+        `leave_out`: texts to ignore (training leaves out the comment itself)."""
+        rows = [i for i in self._rows.get(key, ()) if self.texts[i] not in leave_out]
+        return float((self.vectors[rows] @ query_vector).max()) if rows else 0.0
 
     def save(self, path: Path) -> None:
         np.savez_compressed(

@@ -160,10 +160,10 @@ def candidate_features(
     asked_like = [
         known.closeness(key_of(h.api_name, h.method, h.path), query_vector, leave_out)
         if known is not None
-        else (0.0, 0)
+        else 0.0
         for h in hits
     ]
-    best_asked = max(like for like, _ in asked_like)
+    best_asked = max(asked_like)
     apis = Counter(h.api_name for h in hits[:20])
     in_workspace = any(h.spec in workspace_specs for h in hits)
     workspace_rank: dict[int, int] = {}
@@ -223,8 +223,8 @@ def candidate_features(
             float(path_of_self(hit.path, hit.what)),
             workspace_rank.get(row, MISSING_RANK),
             np.log1p(hit.spec_operations),
-            asked_like[row][0],
-            best_asked - asked_like[row][0],
+            asked_like[row],
+            best_asked - asked_like[row],
         )
     return out
 

@@ -150,13 +150,13 @@ def cmd_train(args: argparse.Namespace) -> int:
         asked = asked_memory(data, searcher.embedder)
         if args.from_lists:
             train_lists, dev_lists = _kept_lists(Path(args.from_lists))
-        elif args.folds > 1 and retriever is not None:
-            train_lists = _out_of_fold_lists(args, data, retriever_recipe, bars, asked)
         else:
-            train_lists = candidate_lists(
-                searcher, data, "train", bars, args.train_limit, asked=asked
-            )
-        if not args.from_lists:
+            if args.folds > 1 and retriever is not None:
+                train_lists = _out_of_fold_lists(args, data, retriever_recipe, bars, asked)
+            else:
+                train_lists = candidate_lists(
+                    searcher, data, "train", bars, args.train_limit, asked=asked
+                )
             dev_lists = candidate_lists(searcher, data, "dev", bars, None, asked=asked)
         seconds["candidates"] = time.perf_counter() - t0
         if args.keep_lists:
@@ -170,7 +170,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
         write_artifacts(retriever, reranker, {}, artifacts, asked)
         t0 = time.perf_counter()
-        learned = LearnedReranker(artifacts / RERANKER_FILE)
+        learned = LearnedReranker(artifacts / RERANKER_FILE, asked=asked)
         relevance, relevance_report = fit_relevance(
             learned,
             searcher.embedder,
@@ -240,7 +240,11 @@ def _out_of_fold_lists(
             data, data_dir() / "embedders" / "train-base.npy", recipe, bars, outside
         )
         fold_index = _fresh_index(
-            args, retriever.table, bars, Path(f"{_index_dir(args)}-fold{fold}")
+            args,
+            retriever.table,
+            bars,
+            Path(f"{_index_dir(args)}-fold{fold}"),
+            f"{TRAINED_TABLE_NAME}-fold{fold}",  # its own table: vectors never mix with others
         )
         searcher = open_for_search(fold_index)
         limit = args.train_limit // args.folds if args.train_limit else None
@@ -266,7 +270,11 @@ def _index_dir(args: argparse.Namespace) -> Path:
 
 
 def _fresh_index(
-    args: argparse.Namespace, retriever_table: Any, bars: StageBars, index_dir: Path | None = None
+    args: argparse.Namespace,
+    retriever_table: Any,
+    bars: StageBars,
+    index_dir: Path | None = None,
+    table_name: str = TRAINED_TABLE_NAME,
 ) -> Path:
     """The catalog (or the given specs) indexed with the retriever just trained."""
     index_dir = index_dir or _index_dir(args)
@@ -278,7 +286,7 @@ def _fresh_index(
     def tick(done: int, total: int, operations: int, skipped: int) -> None:
         bars("index", done, total, f"{operations:,} operations")
 
-    install_static_table(index_dir, retriever_table, TRAINED_TABLE_NAME)
+    install_static_table(index_dir, retriever_table, table_name)
     store, embedder = open_for_write(index_dir, "static")
     if args.from_index:
         reembed(IndexStore(Path(args.from_index), create=False), store, embedder, tick)

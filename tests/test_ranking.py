@@ -157,18 +157,18 @@ def test_known_comments_of_an_operation_are_compared_with_a_new_one(tmp_path):
         embedder,
     )
     query = embedder.embed(["add a pet called rex"])[0]
-    like, count = memory.closeness(key, query)
-    assert count == 2 and 0.3 < like <= 1.0001
+    like = memory.closeness(key, query)
+    assert len(memory.texts_of(key)) == 2 and 0.3 < like <= 1.0001
     # Training leaves out the comment being ranked (and, half the time, all of its operation's).
-    alone, left = memory.closeness(key, query, frozenset({"register a dog named rex"}))
-    assert left == 1 and alone <= like
-    assert memory.closeness(key, query, frozenset(memory.texts)) == (0.0, 0)
-    assert memory.closeness(key_of("Other", "GET", "/pet"), query) == (0.0, 0)
+    alone = memory.closeness(key, query, frozenset({"register a dog named rex"}))
+    assert 0.0 < alone <= like
+    assert memory.closeness(key, query, frozenset(memory.texts)) == 0.0
+    assert memory.closeness(key_of("Other", "GET", "/pet"), query) == 0.0
 
     memory.save(tmp_path / "asked.npz")
     loaded = AskedMemory.load(tmp_path / "asked.npz")
     assert loaded.texts == memory.texts and loaded.keys == memory.keys
-    assert abs(loaded.closeness(key, query)[0] - like) < 1e-2  # stored as float16
+    assert abs(loaded.closeness(key, query) - like) < 1e-2  # stored as float16
     assert loaded.under(embedder) is loaded  # same embedder: the stored vectors
 
 

@@ -79,7 +79,7 @@ def collect_candidates(
     rng = random.Random(seed)
     lists = CandidateLists()
     # Under this searcher's embedder (out-of-fold retrievers each have their own table).
-    known = AskedMemory.of(asked.texts, asked.keys, searcher.embedder) if asked else None
+    known = asked.under(searcher.embedder) if asked is not None else None
     for comment in comments:
         hits = searcher.search(comment.comment, k=depth)
         operation = data.operations[comment.op]
