@@ -58,7 +58,12 @@ GROUPS = {
     "workspace": ("in_workspace", "workspace_any", "workspace_rank"),
     "stated values, the author's own things": ("comment_values", "comment_self", "path_self"),
     "spec size": ("spec_size",),
-    "known comments of the operation (Tool2Vec)": ("asked_like", "asked_gap"),
+    "collection cues (all, limit, the path's plural said)": (
+        "asks_many",
+        "last_word_said",
+        "last_word_plural",
+    ),
+    "the API's words in known comments": ("api_words", "api_words_gap"),
 }
 
 

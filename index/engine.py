@@ -6,7 +6,6 @@ Every caller (the CLI, the language server, the benchmarks and the evaluation) g
 
 from __future__ import annotations
 
-import functools
 import json
 import time
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from .arguments import fill_arguments, to_render_arguments
 from .control import Cancelled, RequestControl
 from .embed import Embedder
 from .errors import ApicallError
+from .kept import KeptAnswers
 from .languages import target_of
 from .model_port import Example, candidate_line
 from .ranking import LearnedReranker, Query, candidate_features, shipped_reranker
@@ -23,6 +23,7 @@ from .records import OperationRecord, humanise_identifier
 from .render.render import render
 from .search import Searcher, SearchResult, clip_query
 from .text import GENERIC, STOPWORDS, Intent, api_named, intent_of, stem, words
+from .urlmatch import match_url
 
 if TYPE_CHECKING:
     from .model_port import CallModel
@@ -32,6 +33,8 @@ Mode = Literal["render", "generate"]
 DEFAULT_MIN_CONFIDENCE = 0.55
 RETRIEVE_DEPTH = 100  # what the reranker sees
 RANKINGS_KEPT = 64  # an engine's last rankings, for the editor's repeated requests
+RANKINGS_HANDED_ON = 4  # the latest comments, ranked by a successor engine before it answers
+RankingKey = tuple[str, int, frozenset[str], frozenset[str] | None]
 WORKSPACE_MARGIN = 0.85
 API_NAME_BOOST = 0.02
 SUMMARY_COVERAGE_BOOST = 0.015
@@ -137,7 +140,34 @@ class Engine:
         self.model = model
         # The reranker `apicall train` made (index/artifacts/); None: the hand-set rerank.
         self.reranker = reranker if reranker is not None else shipped_reranker()
-        self._rankings = functools.lru_cache(maxsize=RANKINGS_KEPT)(self._rank)
+        self._rankings: KeptAnswers[RankingKey, Ranking] = KeptAnswers(
+            lambda key: self._rank(*key), RANKINGS_KEPT, RANKINGS_HANDED_ON
+        )
+        self._url_matches: KeptAnswers[str, OperationRecord | None] = KeptAnswers(
+            lambda url: match_url(self.searcher.store, url), RANKINGS_KEPT, RANKINGS_HANDED_ON
+        )
+
+    def successor(
+        self,
+        searcher: Searcher,
+        workspace_specs: frozenset[str],
+        only_specs: frozenset[str] | None = None,
+    ) -> Engine:
+        """An engine over a newer version of the index (a written workspace overlay) that has
+        already answered this one's latest comments and URLs, with the new version's workspace
+        specs: the editor asks for them again at the next cursor move, and that first answer
+        would otherwise wait on a search that competes with the write that made the new
+        version. Call it where waiting is fine (the writer)."""
+        engine = Engine(searcher, self.model, self.reranker)
+        for instruction, k, _, _ in self._rankings.latest():
+            engine._rankings((instruction, k, workspace_specs, only_specs))
+        for url in self._url_matches.latest():
+            engine._url_matches(url)
+        return engine
+
+    def operation_at(self, url: str) -> OperationRecord | None:
+        """The indexed operation a URL in the code calls (hover)."""
+        return self._url_matches(url)
 
     def rank(self, request: SuggestRequest) -> Ranking:
         """Retrieved and reranked candidates with their final scores, best first, and how sure
@@ -149,7 +179,7 @@ class Engine:
         stale."""
         started = time.perf_counter()
         key = (request.instruction, request.k, request.workspace_specs, request.only_specs)
-        kept = self._rankings(*key)
+        kept = self._rankings(key)
         elapsed = _ms(started)
         # Kept from an earlier request: this one took only the lookup.
         earlier = sum(kept.timings_ms.values()) > elapsed
@@ -392,7 +422,7 @@ def rerank(
     if reranker is None or embedder is None:
         return Ranking(hand_rerank(hits, instruction, workspace_specs), None)
     features = candidate_features(
-        Query.of(instruction), hits, embedder, workspace_specs, reranker.asked
+        Query.of(instruction), hits, embedder, workspace_specs, reranker.api_words
     )
     scores = reranker.scores(features)
     ranked = sorted(zip(hits, scores.tolist(), strict=True), key=lambda pair: -pair[1])

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .asked import ASKED_FILE, AskedMemory, key_of
+from .api_words import API_WORDS_FILE, ApiWords
 from .embed import Embedder
 from .records import humanise_identifier
 from .search import SearchResult
@@ -29,8 +29,11 @@ from .text import (
     GENERIC,
     STOPWORDS,
     api_named,
+    asks_many,
+    content_stems,
     intent_of,
     path_of_self,
+    said_form,
     speaks_of_self,
     stated_values,
     stem,
@@ -41,6 +44,7 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 RERANKER_FILE = "reranker.lgb.txt"
 RELEVANCE_FILE = "relevance.json"
 MISSING_RANK = 200
+FORMATS = frozenset({"json", "xml", "csv"})  # /Messages.json: the resource is "messages"
 
 FEATURES = (
     "fused_score",
@@ -78,8 +82,11 @@ FEATURES = (
     "path_self",
     "workspace_rank",
     "spec_size",
-    "asked_like",
-    "asked_gap",
+    "asks_many",
+    "last_word_said",
+    "last_word_plural",
+    "api_words",
+    "api_words_gap",
 )
 
 
@@ -95,12 +102,13 @@ class Query:
     verb: str | None
     values: int = 0  # values the comment states
     of_self: bool = False  # asks about the author's own things
+    many: bool = False  # asks for a collection (all, limit, page, newest...)
 
     @classmethod
     def of(cls, text: str) -> Query:
         all_words = words(text)
         intent = intent_of(text)
-        content = frozenset(stem(w) for w in all_words if w not in STOPWORDS)
+        content = content_stems(text)
         return cls(
             text,
             frozenset(all_words),
@@ -110,6 +118,7 @@ class Query:
             intent.verb,
             stated_values(text),
             speaks_of_self(text),
+            asks_many(text),
         )
 
 
@@ -145,25 +154,24 @@ def candidate_features(
     hits: Sequence[SearchResult],
     embedder: Embedder,
     workspace_specs: frozenset[str] = frozenset(),
-    asked: AskedMemory | None = None,
-    leave_out: frozenset[str] = frozenset(),
+    api_words: ApiWords | None = None,
+    leave_out: tuple[str, Counter[str]] | None = None,
 ) -> np.ndarray:
-    """(len(hits), len(FEATURES)) float32. `asked`: the comments known to ask for operations;
-    `leave_out`: those of them to ignore (training leaves out the comment being ranked)."""
+    """(len(hits), len(FEATURES)) float32. `api_words`: the words of each API's known comments;
+    `leave_out`: an API and word counts to take out of its known ones (training leaves out the
+    comment's own operation)."""
     out = np.zeros((len(hits), len(FEATURES)), dtype=np.float32)
     if not hits:
         return out
     query_vector = embedder.embed([query.text])[0]
     cosines = _candidate_vectors(hits, embedder) @ query_vector
     best_cosine = float(cosines.max())
-    known = asked.under(embedder) if asked is not None else None
-    asked_like = [
-        known.closeness(key_of(h.api_name, h.method, h.path), query_vector, leave_out)
-        if known is not None
-        else 0.0
-        for h in hits
-    ]
-    best_asked = max(asked_like)
+    fits: dict[str, float] = {}
+    if api_words is not None:
+        for api in {h.api_name for h in hits}:
+            left_out = leave_out[1] if leave_out is not None and leave_out[0] == api else None
+            fits[api] = api_words.fit(api, query.content, left_out)
+    best_fit = max(fits.values(), default=0.0)
     apis = Counter(h.api_name for h in hits[:20])
     in_workspace = any(h.spec in workspace_specs for h in hits)
     workspace_rank: dict[int, int] = {}
@@ -181,6 +189,7 @@ def candidate_features(
         segments = [s for s in hit.path.strip("/").split("/") if s]
         literal = [s for s in segments if not s.startswith("{")]
         last = literal[-1] if literal else ""
+        last_word = ([w for w in words(humanise_identifier(last)) if w not in FORMATS] or [""])[-1]
         method = hit.method.upper()
         ends_in_item = hit.path.rstrip("/").endswith("}")
         shape = 0.5
@@ -223,8 +232,11 @@ def candidate_features(
             float(path_of_self(hit.path, hit.what)),
             workspace_rank.get(row, MISSING_RANK),
             np.log1p(hit.spec_operations),
-            asked_like[row],
-            best_asked - asked_like[row],
+            float(query.many),
+            said_form(last_word, query.words),
+            float(last_word.endswith("s") and not last_word.endswith("ss")),
+            fits.get(hit.api_name, 0.0),
+            best_fit - fits.get(hit.api_name, 0.0),
         )
     return out
 
@@ -237,7 +249,6 @@ class LearnedReranker:
         self,
         model_file: Path,
         relevance: RelevanceModel | None = None,
-        asked: AskedMemory | None = None,
     ):
         import lightgbm
 
@@ -249,10 +260,8 @@ class LearnedReranker:
         if relevance is None and relevance_file.is_file():
             relevance = RelevanceModel.from_json(json.loads(relevance_file.read_text()))
         self.relevance = relevance
-        asked_file = model_file.parent / ASKED_FILE
-        if asked is None and asked_file.is_file():
-            asked = AskedMemory.load(asked_file)
-        self.asked = asked
+        words_file = model_file.parent / API_WORDS_FILE
+        self.api_words = ApiWords.load(words_file) if words_file.is_file() else None
 
     def relevance_of(
         self, features: np.ndarray, scores: np.ndarray, query_vector: np.ndarray

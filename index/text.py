@@ -61,10 +61,26 @@ def words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    for suffix in ("ies", "es", "s", "ing", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
+    """One form for a word's plural, singular and verb forms ("issues", "issue"; "created",
+    "create"), so that a comment's words meet the spec's whichever form either uses."""
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "xes", "zes", "ches", "shes")) and len(word) > 4:
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        word = word[:-1]
+    elif word.endswith("ing") and len(word) > 5:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) > 4:
+        word = word[:-2]
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
     return word
+
+
+def content_stems(text: str) -> frozenset[str]:
+    """The stems of a comment's content words (what ranking compares)."""
+    return frozenset(stem(w) for w in words(text) if w not in STOPWORDS)
 
 
 def api_named(api_name: str, api_provider: str, comment_words: set[str] | frozenset[str]) -> float:
@@ -83,10 +99,13 @@ def api_named(api_name: str, api_provider: str, comment_words: set[str] | frozen
 # poorly: "list the events" and "get an event" embed almost alike.
 _VERB_METHODS = {
     "POST": "create add open post send submit upload make start trigger schedule register invite "
-    "publish insert enqueue run execute generate issue comment reply star follow",
-    "GET": "list get fetch retrieve show search find read download lookup view count query return",
-    "PUT PATCH": "update edit change modify rename replace set move assign enable disable",
-    "DELETE": "delete remove cancel destroy unsubscribe revoke unstar unfollow erase purge",
+    "publish insert enqueue run execute generate issue comment reply star follow launch kick "
+    "spin",
+    "GET": "list get fetch retrieve show search find read download lookup view count query return "
+    "pull grab load check",
+    "PUT PATCH": "update edit change modify rename replace set move assign enable disable toggle",
+    "DELETE": "delete remove cancel destroy unsubscribe revoke unstar unfollow erase purge clear "
+    "wipe nuke drop terminate",
 }
 _METHOD_OF_VERB = {
     verb: frozenset(methods.split())
@@ -94,6 +113,25 @@ _METHOD_OF_VERB = {
     for verb in verbs.split()
 }
 _SINGLE_ITEM = {"specific", "single", "id"}
+# Words that ask for a collection without saying "list": all of them, how many, which page.
+_MANY_WORDS = frozenset(
+    [
+        "all",
+        "every",
+        "each",
+        "limit",
+        "page",
+        "pages",
+        "recent",
+        "newest",
+        "latest",
+        "oldest",
+        "top",
+        "bulk",
+        "batch",
+        "history",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -141,6 +179,21 @@ def path_of_self(path: str, what: str) -> bool:
         or "/me/" in path.lower() + "/"
         or any(p in what.lower() for p in _SELF_PHRASES)
     )
+
+
+def asks_many(text: str) -> bool:
+    return bool(_MANY_WORDS & set(words(text)))
+
+
+def said_form(segment_word: str, comment_words: frozenset[str]) -> float:
+    """How the comment says the last word of a path: 1 as written there ("milestones" for
+    /milestones), 0.5 in another form ("milestone"), 0 not at all. A plural said as the path
+    says it asks for the collection more often than for one of its items."""
+    if not segment_word:
+        return 0.0
+    if segment_word in comment_words:
+        return 1.0
+    return 0.5 if stem(segment_word) in {stem(w) for w in comment_words} else 0.0
 
 
 def stated_values(text: str) -> int:

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from apicall.index.asked import AskedMemory
 from apicall.index.builder import discover_spec_files, ingest, reembed
 from apicall.index.catalog import unpacked_catalog
 from apicall.index.embed import TRAINED_TABLE_NAME, install_static_table
@@ -31,7 +30,7 @@ from apicall.index.learning.reranker import (
 )
 from apicall.index.learning.retriever import RetrieverRecipe
 from apicall.index.learning.train import (
-    asked_memory,
+    api_words_of,
     candidate_lists,
     fold_of,
     loss_curves,
@@ -99,7 +98,7 @@ def cmd_relevance(args: argparse.Namespace) -> int:
     with tqdm(total=4, desc="relevance", file=sys.stderr) as bar:
         rankings = []
         for texts in (train, data.negatives_in("train"), dev, data.negatives_in("dev")):
-            rankings.append(collect_features(searcher, texts, asked=learned.asked))
+            rankings.append(collect_features(searcher, texts, api_words=learned.api_words))
             bar.update()
     train_pos, train_neg, dev_pos, dev_neg = rankings
     relevance, report = fit_relevance(
@@ -147,17 +146,23 @@ def cmd_train(args: argparse.Namespace) -> int:
 
         t0 = time.perf_counter()
         searcher = open_for_search(index_dir)
-        asked = asked_memory(data, searcher.embedder)
+        api_words = api_words_of(data)
         if args.from_lists:
             train_lists, dev_lists = _kept_lists(Path(args.from_lists))
         else:
             if args.folds > 1 and retriever is not None:
-                train_lists = _out_of_fold_lists(args, data, retriever_recipe, bars, asked)
+                train_lists = _out_of_fold_lists(args, data, retriever_recipe, bars)
             else:
                 train_lists = candidate_lists(
-                    searcher, data, "train", bars, args.train_limit, asked=asked
+                    searcher,
+                    data,
+                    "train",
+                    bars,
+                    args.train_limit,
+                    api_words=api_words,
+                    leave_own_operation=True,
                 )
-            dev_lists = candidate_lists(searcher, data, "dev", bars, None, asked=asked)
+            dev_lists = candidate_lists(searcher, data, "dev", bars, None, api_words=api_words)
         seconds["candidates"] = time.perf_counter() - t0
         if args.keep_lists:
             # The reranker's data, for trying recipes and ablations without ranking again.
@@ -168,16 +173,16 @@ def cmd_train(args: argparse.Namespace) -> int:
         reranker = train_reranker(train_lists, dev_lists, reranker_recipe)
         seconds["reranker"] = time.perf_counter() - t0
 
-        write_artifacts(retriever, reranker, {}, artifacts, asked)
+        write_artifacts(retriever, reranker, {}, artifacts, api_words)
         t0 = time.perf_counter()
-        learned = LearnedReranker(artifacts / RERANKER_FILE, asked=asked)
+        learned = LearnedReranker(artifacts / RERANKER_FILE)
         relevance, relevance_report = fit_relevance(
             learned,
             searcher.embedder,
             rankings_of(train_lists),
-            collect_features(searcher, data.negatives_in("train"), asked=asked),
+            collect_features(searcher, data.negatives_in("train"), api_words=api_words),
             rankings_of(dev_lists),
-            collect_features(searcher, data.negatives_in("dev"), asked=asked),
+            collect_features(searcher, data.negatives_in("dev"), api_words=api_words),
         )
         (artifacts / RELEVANCE_FILE).write_text(json.dumps(relevance.to_json(), indent=2) + "\n")
         learned.relevance = relevance
@@ -211,7 +216,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         "train_sample": _summary(train),
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
     }
-    write_artifacts(retriever, reranker, report, artifacts, asked)
+    write_artifacts(retriever, reranker, report, artifacts, api_words)
     if args.docs:
         figure = loss_curves(losses, reranker.train_ndcg, reranker.dev_ndcg)
         figure.savefig(Path(args.docs) / "training.png", dpi=110)
@@ -225,7 +230,6 @@ def _out_of_fold_lists(
     data: training_data.TrainingData,
     recipe: RetrieverRecipe,
     bars: StageBars,
-    asked: AskedMemory,
 ) -> CandidateLists:
     """The reranker's train data from retrievers that never saw those comments: for each fold, a
     retriever trained on the other folds ranks the fold's comments. Ranked by the final
@@ -248,8 +252,12 @@ def _out_of_fold_lists(
         )
         searcher = open_for_search(fold_index)
         limit = args.train_limit // args.folds if args.train_limit else None
+        # What the other folds said of each API: this fold's operations are new to it.
+        api_words = api_words_of(data, outside)
         lists.append(
-            candidate_lists(searcher, data, f"train, fold {fold}", bars, limit, inside, asked)
+            candidate_lists(
+                searcher, data, f"train, fold {fold}", bars, limit, inside, api_words=api_words
+            )
         )
         shutil.rmtree(fold_index)
     return merged(lists)

@@ -5,10 +5,11 @@ asks for no call)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
-from apicall.index.asked import AskedMemory, key_of
+from apicall.index.api_words import API_WORDS_FILE, ApiWords
 from apicall.index.builder import discover_spec_files, ingest
 from apicall.index.embed import TRAINED_TABLE_NAME, TRAINED_TABLE_PREFIX, stale_retriever_message
 from apicall.index.engine import Engine, SuggestRequest
@@ -16,7 +17,15 @@ from apicall.index.layered import OVERLAY_RESERVE, LayeredIndex
 from apicall.index.open import open_for_search, open_for_write, open_overlay_for_write
 from apicall.index.ranking import FEATURES, Query, candidate_features
 from apicall.index.search import Searcher
-from apicall.index.text import path_of_self, speaks_of_self, stated_values
+from apicall.index.text import (
+    asks_many,
+    content_stems,
+    path_of_self,
+    said_form,
+    speaks_of_self,
+    stated_values,
+    stem,
+)
 
 from .conftest import FIXTURES, corpus_specs
 
@@ -42,18 +51,70 @@ def test_what_a_comment_says_about_itself_and_its_values():
     assert not path_of_self("/users/{user_id}/playlists", "Get a user's playlists")
 
 
+def test_plural_singular_and_verb_forms_meet_in_one_stem():
+    for forms in [
+        ("issue", "issues"),
+        ("milestone", "milestones"),
+        ("policy", "policies"),
+        ("branch", "branches"),
+        ("address", "addresses"),
+        ("create", "created", "creating"),
+        ("message", "messages"),
+    ]:
+        assert len({stem(w) for w in forms}) == 1, forms
+    assert stem("status") == "status" and stem("access") == "access"
+    assert stem("issue") != stem("user")
+
+
+def test_what_a_comment_says_of_a_collection():
+    assert asks_many("read campaign folders, limit 50") and asks_many("all open PRs")
+    assert not asks_many("get Stripe charge ch_123")
+    said = frozenset({"pull", "gmail", "delegates"})
+    assert said_form("delegates", said) == 1.0  # as the path says it: the collection
+    assert said_form("delegate", said) == 0.5  # another form of the same word
+    assert said_form("filters", said) == 0.0
+    assert said_form("", said) == 0.0
+
+
+def test_a_comment_in_an_apis_words_points_to_it(tmp_path):
+    words = ApiWords.of(
+        [
+            ("Kubernetes", "list the pods in namespace default"),
+            ("Kubernetes", "delete pod web-1 in the staging namespace"),
+            ("Kubernetes", "scale the deployment api to 3 replicas"),
+            ("GitHub", "list open pull requests of acme/app"),
+            ("GitHub", "star the repo acme/app"),
+        ]
+    )
+    asked = Query.of("restart the pods of namespace kube-system").content
+    assert words.fit("Kubernetes", asked) > 0 > words.fit("GitHub", asked)
+    assert words.fit("Stripe", asked) == 0.0  # no known comments: no evidence either way
+    # Training takes a comment's own operation out: what is left is the API's other comments.
+    own = Counter(content_stems("list the pods in namespace default"))
+    assert 0 < words.fit("Kubernetes", asked, own) < words.fit("Kubernetes", asked)
+    words.save(tmp_path / API_WORDS_FILE)
+    loaded = ApiWords.load(tmp_path / API_WORDS_FILE)
+    assert loaded.counts == words.counts
+    assert loaded.fit("Kubernetes", asked) == words.fit("Kubernetes", asked)
+
+
 def test_every_feature_is_computed_for_every_candidate(tmp_path):
     _index(tmp_path / "idx", FIXTURES / "specs" / "petstore_v2.json")
     searcher = open_for_search(tmp_path / "idx")
     hits = searcher.search("find my pets by status 'sold'", k=20)
     spec = hits[0].spec
+    words = ApiWords.of([(hits[0].api_name, "find the pets that are sold")])
     features = candidate_features(
-        Query.of("find my pets by status 'sold'"), hits, searcher.embedder, frozenset({spec})
+        Query.of("find my pets by status 'sold'"), hits, searcher.embedder, frozenset({spec}), words
     )
     assert features.shape == (len(hits), len(FEATURES))
     column = {name: features[:, i] for i, name in enumerate(FEATURES)}
     assert (column["comment_values"] == 1).all() and (column["comment_self"] == 1).all()
     assert (column["spec_size"] > 0).all()  # every candidate's spec size is known
+    pets = [i for i, h in enumerate(hits) if h.path.rstrip("/").endswith("/pet")]
+    assert pets and (column["last_word_said"][pets] == 0.5).all()  # "pets" said, path "pet"
+    assert (column["last_word_plural"][pets] == 0).all()
+    assert (column["api_words"] > 0).all() and (column["api_words_gap"] == 0).all()
     in_workspace = column["in_workspace"] == 1
     assert sorted(column["workspace_rank"][in_workspace]) == list(
         range(1, int(in_workspace.sum()) + 1)
@@ -145,31 +206,6 @@ def test_a_comment_that_asks_for_no_call_gets_none(real_index):
     engine = Engine(open_for_search(real_index / "idx"))
     assert engine.offer(SuggestRequest("TODO: refactor this loop before the release", k=3)) == []
     assert engine.offer(SuggestRequest("list the 10 newest Stripe charges", k=3))
-
-
-def test_known_comments_of_an_operation_are_compared_with_a_new_one(tmp_path):
-    _index(tmp_path / "idx", FIXTURES / "specs" / "petstore_v2.json")
-    embedder = open_for_search(tmp_path / "idx").embedder
-    key = key_of("Swagger Petstore", "post", "/pet")
-    memory = AskedMemory.of(
-        ["add a new pet to the store", "register a dog named rex"],
-        [key, key],
-        embedder,
-    )
-    query = embedder.embed(["add a pet called rex"])[0]
-    like = memory.closeness(key, query)
-    assert len(memory.texts_of(key)) == 2 and 0.3 < like <= 1.0001
-    # Training leaves out the comment being ranked (and, half the time, all of its operation's).
-    alone = memory.closeness(key, query, frozenset({"register a dog named rex"}))
-    assert 0.0 < alone <= like
-    assert memory.closeness(key, query, frozenset(memory.texts)) == 0.0
-    assert memory.closeness(key_of("Other", "GET", "/pet"), query) == 0.0
-
-    memory.save(tmp_path / "asked.npz")
-    loaded = AskedMemory.load(tmp_path / "asked.npz")
-    assert loaded.texts == memory.texts and loaded.keys == memory.keys
-    assert abs(loaded.closeness(key, query) - like) < 1e-2  # stored as float16
-    assert loaded.under(embedder) is loaded  # same embedder: the stored vectors
 
 
 def test_an_index_of_an_earlier_retriever_is_named_in_one_line():

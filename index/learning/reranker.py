@@ -4,13 +4,14 @@ retrieval returns for each train comment (label 1: the operation the comment ask
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ..asked import AskedMemory, key_of
+from ..api_words import ApiWords
 from ..embed import Embedder
 from ..ranking import (
     FEATURES,
@@ -21,6 +22,7 @@ from ..ranking import (
     relevance_inputs,
 )
 from ..search import Searcher, SearchResult
+from ..text import content_stems
 from .data import Comment, Operation, TrainingData
 
 RETRIEVAL_DEPTH = 100
@@ -67,19 +69,24 @@ def collect_candidates(
     depth: int = RETRIEVAL_DEPTH,
     progress: Callable[[], None] | None = None,
     seed: int = 13,
-    asked: AskedMemory | None = None,
+    api_words: ApiWords | None = None,
+    leave_own_operation: bool = False,
 ) -> CandidateLists:
     """Features of the retrieved candidates of each comment. The workspace is simulated, since
     the comments come without one: for 30% of them the answer's spec is a workspace spec (as when
     a developer works in that API's repository), for 10% another retrieved spec is (a workspace
     that has nothing to do with the comment), so the reranker learns what workspace membership
-    is worth instead of never seeing it. So is what the known comments (`asked`) say: a comment
-    never sees itself among them, and for half of the comments its operation has none at all,
-    as for an operation no developer's comment taught."""
+    is worth instead of never seeing it.
+
+    `api_words` must not know the comments' own operations (a new operation has no known
+    comments): out-of-fold training builds it from the other folds; `leave_own_operation` takes
+    each comment's operation out of one built from all train comments instead."""
     rng = random.Random(seed)
     lists = CandidateLists()
-    # Under this searcher's embedder (out-of-fold retrievers each have their own table).
-    known = asked.under(searcher.embedder) if asked is not None else None
+    said_of: dict[str, Counter[str]] = {}
+    if leave_own_operation:
+        for known in data.comments_in("train"):
+            said_of.setdefault(known.op, Counter()).update(content_stems(known.comment))
     for comment in comments:
         hits = searcher.search(comment.comment, k=depth)
         operation = data.operations[comment.op]
@@ -92,13 +99,10 @@ def collect_candidates(
             workspace = frozenset(answers[:1])
         elif draw < 0.4 and others:
             workspace = frozenset([rng.choice(others)])
-        leave_out = frozenset([comment.comment])
-        if known is not None and rng.random() < 0.5:
-            key = key_of(operation.api, operation.method, operation.path)
-            leave_out |= frozenset(known.texts_of(key))
         query = Query.of(comment.comment)
+        own = (operation.api, said_of[comment.op]) if comment.op in said_of else None
         lists.features.append(
-            candidate_features(query, hits, searcher.embedder, workspace, known, leave_out)
+            candidate_features(query, hits, searcher.embedder, workspace, api_words, own)
         )
         lists.labels.append(labels)
         lists.comments.append(comment)
@@ -191,12 +195,12 @@ def collect_features(
     searcher: Searcher,
     texts: Iterable[str],
     depth: int = RETRIEVAL_DEPTH,
-    asked: AskedMemory | None = None,
+    api_words: ApiWords | None = None,
 ) -> Rankings:
     texts = list(texts)
     features = [
         candidate_features(
-            Query.of(text), searcher.search(text, k=depth), searcher.embedder, asked=asked
+            Query.of(text), searcher.search(text, k=depth), searcher.embedder, api_words=api_words
         )
         for text in texts
     ]

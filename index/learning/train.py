@@ -21,12 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from ..asked import ASKED_FILE, AskedMemory, key_of
+from ..api_words import API_WORDS_FILE, ApiWords
 from ..embed import (
     STATIC_TABLE_FILE,
     TRAINED_TABLE,
     TRAINED_TABLE_NAME,
-    Embedder,
     default_model_dir,
     distill_static_table,
     save_trained_table,
@@ -125,7 +124,8 @@ def candidate_lists(
     progress: Progress,
     limit: int | None,
     comments: Sequence[Comment] | None = None,
-    asked: AskedMemory | None = None,
+    api_words: ApiWords | None = None,
+    leave_own_operation: bool = False,
 ) -> CandidateLists:
     if comments is None:
         comments = data.comments_in(split)  # type: ignore[arg-type]
@@ -138,16 +138,20 @@ def candidate_lists(
         if done[0] % 25 == 0 or done[0] == len(comments):
             progress(f"candidates ({split})", done[0], len(comments), "")
 
-    return collect_candidates(searcher, data, comments, progress=tick, asked=asked)
-
-
-def asked_memory(data: TrainingData, embedder: Embedder) -> AskedMemory:
-    """The train comments, each with the operation it asks for (index/asked.py)."""
-    comments = data.comments_in("train")
-    keys = [data.operations[c.op] for c in comments]
-    return AskedMemory.of(
-        [c.comment for c in comments], [key_of(o.api, o.method, o.path) for o in keys], embedder
+    return collect_candidates(
+        searcher,
+        data,
+        comments,
+        progress=tick,
+        api_words=api_words,
+        leave_own_operation=leave_own_operation,
     )
+
+
+def api_words_of(data: TrainingData, comments: Sequence[Comment] | None = None) -> ApiWords:
+    """The words of each API's train comments (index/api_words.py)."""
+    comments = data.comments_in("train") if comments is None else comments
+    return ApiWords.of((data.operations[c.op].api, c.comment) for c in comments)
 
 
 def write_artifacts(
@@ -155,11 +159,11 @@ def write_artifacts(
     reranker: RerankerResult | None,
     report: dict[str, Any],
     artifacts: Path = ARTIFACTS,
-    asked: AskedMemory | None = None,
+    api_words: ApiWords | None = None,
 ) -> None:
     artifacts.mkdir(parents=True, exist_ok=True)
-    if asked is not None:
-        asked.save(artifacts / ASKED_FILE)
+    if api_words is not None:
+        api_words.save(artifacts / API_WORDS_FILE)
     if retriever is not None:
         save_trained_table(retriever.table, artifacts / TRAINED_TABLE.name)
     if reranker is not None:
