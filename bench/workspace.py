@@ -189,10 +189,12 @@ def main() -> int:
     lines += [latency_row(names[k][0], values, names[k][1]) for k, values in results.items()]
     lines += [
         "",
-        "The code-action list asks about the same comment every 50 ms, as editors do at every "
-        "cursor move: an engine keeps its last rankings (`Engine.rank`), so most lists are a "
-        "lookup. Each overlay write makes a new engine, whose first list ranks anew while the "
-        "writer thread shares the cores: those make the p95 under writing.",
+        "The code-action list and the hover ask about the same comment and URL every 50 ms, as "
+        "editors do at every cursor move: an engine keeps its last answers (index/kept.py), so "
+        "most are a lookup. Each overlay write makes a new engine; the writer thread has it "
+        "answer the old engine's 4 latest comments and URLs (`Engine.successor`) before it "
+        "takes over, so the editor's next request does not rank anew while the writer shares "
+        "the cores.",
     ]
     return publish("workspace", lines)
 

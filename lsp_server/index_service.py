@@ -30,6 +30,8 @@ from apicall.index.store import IndexStore, StoreUnreachable
 from lsprotocol import types
 
 if TYPE_CHECKING:
+    from apicall.index.engine import Engine
+
     from .server import ApicallServer
 
 Change = Literal["index", "remove"]
@@ -122,7 +124,7 @@ class IndexService:
         index_dir = self.ls.answering_location()  # its embedder writes the overlay
         async with _Progress(self.ls, "apicall: indexing workspace specs") as progress:
 
-            def work() -> tuple[IngestReport | None, int]:
+            def work() -> tuple[IngestReport | None, int, frozenset[str], Engine | None]:
                 store, embedder = open_overlay_for_write(overlay_dir, index_dir)
                 removals = [k for k, (_, c) in batch.changes.items() if c == "remove"]
                 paths = [p for p, c in batch.changes.values() if c == "index"]
@@ -139,13 +141,17 @@ class IndexService:
                     for spec in files:
                         remove_spec(store, spec.key)
                 report = ingest(store, embedder, files, progress=progress.tick(loop), workers=1)
-                self.spec_keys = set(store.spec_hashes())
-                return (report if files else None), removed
+                keys = frozenset(store.spec_hashes())
+                engine = self.ls.overlay_engine(overlay_dir, keys)
+                return (report if files else None), removed, keys, engine
 
-            future: ThreadFuture[tuple[IngestReport | None, int]] = self.writer.submit(work)
-            report, removed = await asyncio.wrap_future(future)
+            future: ThreadFuture[tuple[IngestReport | None, int, frozenset[str], Engine | None]]
+            future = self.writer.submit(work)
+            report, removed, keys, engine = await asyncio.wrap_future(future)
         self.batches_run += 1
-        self.ls.use_overlay(overlay_dir)
+        # The new specs and the engine that knows them, together: a request sees both or neither.
+        self.spec_keys = set(keys)
+        self.ls.use_engine(engine)
         self._tell(report or IngestReport(), removed)
         return report
 

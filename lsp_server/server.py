@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
@@ -144,16 +144,27 @@ class ApicallServer(LanguageServer):
         self.reset_index()
         return True
 
-    def use_overlay(self, overlay_dir: Path) -> None:
-        """After a write of the workspace overlay: the same (warm) catalog with the new overlay."""
-        self.index_generation += 1
+    def overlay_engine(self, overlay_dir: Path, spec_keys: frozenset[str]) -> Engine | None:
+        """After a write of the workspace overlay: an engine over the same (warm) catalog and
+        the new overlay, with the editor's latest comments ranked already (on the caller's
+        thread: the writer's). None while no engine is open."""
         engine = self.engine
         if engine is None:
-            return
+            return None
         base = catalog_of(engine.searcher.store)
         overlay = IndexStore(overlay_dir, create=False)
         searcher = Searcher(LayeredIndex(base, overlay), engine.searcher.embedder)
-        self.engine = Engine(searcher, engine.model, engine.reranker)
+        return engine.successor(searcher, spec_keys, self.spec_filter(spec_keys))
+
+    def use_engine(self, engine: Engine | None) -> None:
+        """Answer from `engine` (made by overlay_engine) unless the catalog was reopened since:
+        the reopened engine reads the new overlay already."""
+        self.index_generation += 1
+        current = self.engine
+        if engine is None or current is None:
+            return
+        if catalog_of(current.searcher.store) is catalog_of(engine.searcher.store):
+            self.engine = engine
 
     def workspace_folders(self) -> list[Path]:
         folders = [Path(to_fs_path(f.uri) or "") for f in self.workspace.folders.values()]
@@ -186,9 +197,12 @@ class ApicallServer(LanguageServer):
         self.engine = None
         self.no_index_reported = False
 
-    def spec_filter(self) -> frozenset[str] | None:
-        """With the catalog off, only the workspace's own specs are offered."""
-        return None if self.config.catalog else frozenset(self.workspace_spec_keys)
+    def spec_filter(self, spec_keys: Iterable[str] | None = None) -> frozenset[str] | None:
+        """With the catalog off, only the workspace's own specs (`spec_keys`, else the current
+        ones) are offered."""
+        if self.config.catalog:
+            return None
+        return frozenset(self.workspace_spec_keys if spec_keys is None else spec_keys)
 
     # -- messages -------------------------------------------------------------------------
     def show(self, kind: types.MessageType, message: str) -> None:

@@ -110,3 +110,31 @@ def test_the_bundled_hand_written_set_names_real_operations():
         assert query.path.startswith("/") and query.spec.endswith((".json", ".yaml"))
     assert len({q.instruction for q in queries}) == len(queries)
     json.dumps([q.__dict__ for q in queries])  # plain data, as the report prints it
+
+
+def test_a_successor_engine_has_the_latest_comments_ranked_already(twin_index):
+    engine = Engine(open_for_search(twin_index))
+    asked = [f"list the books in the catalogue, page {n}" for n in range(6)]
+    for instruction in asked:
+        engine.rank(SuggestRequest(instruction, k=5))
+    engine.rank(SuggestRequest(asked[0], k=5))  # asked again: the latest once more
+    engine.operation_at("https://api.bookshop.example/books")
+    workspace = frozenset({"a-new-workspace-spec"})
+    successor = engine.successor(open_for_search(twin_index), workspace)
+    handed_on = successor._rankings.cache_info()
+    assert handed_on.currsize == 4  # the 4 latest, each once; the older ones are not ranked
+    assert successor._url_matches.cache_info().currsize == 1
+    for instruction in [asked[0], *asked[3:]]:  # already ranked: a lookup, the same answer
+        again = successor.rank(SuggestRequest(instruction, k=5, workspace_specs=workspace))
+        assert again.candidates == engine.rank(SuggestRequest(instruction, k=5)).candidates
+    assert successor._rankings.cache_info().misses == handed_on.misses
+    successor.rank(SuggestRequest(asked[1], k=5, workspace_specs=workspace))
+    assert successor._rankings.cache_info().misses == handed_on.misses + 1
+    assert successor.operation_at("https://api.bookshop.example/books") is not None
+    assert successor._url_matches.cache_info().misses == 1  # the handing on, not the hover
+
+    # With the catalog off, the successor answers from the new workspace specs only.
+    only = engine.successor(open_for_search(twin_index), workspace, only_specs=workspace)
+    request = SuggestRequest(asked[0], k=5, workspace_specs=workspace, only_specs=workspace)
+    assert only.rank(request).candidates == []  # no indexed spec is that workspace spec
+    assert only._rankings.cache_info().misses == 4

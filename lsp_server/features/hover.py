@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from apicall.index.control import RequestControl
 from apicall.index.records import OperationRecord
-from apicall.index.urlmatch import match_url
 from lsprotocol import types
 
 from ..server import isolated
@@ -42,7 +41,7 @@ def register(server: ApicallServer) -> None:
         url = found.group(2)
 
         def work(_control: RequestControl) -> OperationRecord | None:
-            return match_url(engine.searcher.store, url)
+            return engine.operation_at(url)
 
         record = await ls.in_thread(work)
         if record is None:
