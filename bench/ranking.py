@@ -277,7 +277,10 @@ def report() -> None:
         "as a description of their operations (index/asked.py), out-of-fold candidates for the "
         "reranker, five new features, and the workspace overlay's operations always among the "
         "candidates (docs/TRAINING.md). The 547 held-out wordings of trained operations were "
-        "trained on by c (its split had no held-out twins), so that column is d's only.",
+        "trained on by c (its split had no held-out twins), so that column is d's only. "
+        "e-api-words (shipped) drops d's known comments of each operation for the words of each "
+        "API's known comments (index/api_words.py), stems plurals and verb forms to one form, "
+        "and reads collection cues (all, limit, the path's plural said as the path says it).",
         "",
         "Commands:",
         "",

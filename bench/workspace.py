@@ -192,7 +192,7 @@ def main() -> int:
         "The code-action list and the hover ask about the same comment and URL every 50 ms, as "
         "editors do at every cursor move: an engine keeps its last answers (index/kept.py), so "
         "most are a lookup. Each overlay write makes a new engine; the writer thread has it "
-        "answer the old engine's 4 latest comments and URLs (`Engine.successor`) before it "
+        "answer the old engine's 2 latest comments and URLs (`Engine.successor`) before it "
         "takes over, so the editor's next request does not rank anew while the writer shares "
         "the cores.",
     ]

@@ -219,7 +219,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     write_artifacts(retriever, reranker, report, artifacts, api_words)
     if args.docs:
         figure = loss_curves(losses, reranker.train_ndcg, reranker.dev_ndcg)
-        figure.savefig(Path(args.docs) / "training.png", dpi=110)
+        name = "training.png" if losses else "training-reranker.png"
+        figure.savefig(Path(args.docs) / name, dpi=110)
     print(json.dumps(report["dev"], indent=2))
     print(f"artifacts written to {artifacts}; {seconds['total']:.0f} s in all", file=sys.stderr)
     return 0

@@ -112,3 +112,15 @@ def test_toy_training_learns(tmp_path):
 @pytest.fixture(autouse=True)
 def _data_dir_is_shared(isolated_data_dir: Path) -> None:
     """The subprocess and this process read the same distilled base table."""
+
+
+def test_loss_curves_show_the_retriever_only_when_this_run_trained_it():
+    from apicall.index.learning.train import loss_curves
+
+    both = loss_curves([2.0, 1.5, 1.0], [0.5, 0.6], [0.4, 0.45])
+    assert [a.get_title() for a in both.axes] == [
+        "retriever: MultipleNegativesRankingLoss",
+        "reranker: NDCG@1",
+    ]
+    reranker_only = loss_curves([], [0.5, 0.6], [0.4, 0.45])
+    assert [a.get_title() for a in reranker_only.axes] == ["reranker: NDCG@1"]

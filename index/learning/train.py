@@ -190,8 +190,12 @@ def loss_curves(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    # Without a retriever trained in this run (--from-lists, --reranker-only): the reranker only.
+    panels = 2 if retriever_losses else 1
+    figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 3.6), squeeze=False)
+    right = axes[0][-1]
     if retriever_losses:
+        left = axes[0][0]
         window = max(1, len(retriever_losses) // 50)
         smooth = np.convolve(retriever_losses, np.ones(window) / window, mode="valid")
         left.plot(retriever_losses, alpha=0.3, label="each step")
