@@ -27,9 +27,8 @@ PRIOR_WORDS = 20.0
 
 @dataclass
 class ApiWords:
-    counts: dict[
-        str, Counter[str]
-    ]  # API name (info.title) -> stem -> how often its comments say it
+    # API name (info.title) -> stem -> how often its comments say it
+    counts: dict[str, Counter[str]]
     _totals: dict[str, int] = field(init=False, repr=False)
     _overall: Counter[str] = field(init=False, repr=False)
     _background_total: int = field(init=False, repr=False)

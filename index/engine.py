@@ -22,7 +22,7 @@ from .ranking import LearnedReranker, Query, candidate_features, shipped_reranke
 from .records import OperationRecord, humanise_identifier
 from .render.render import render
 from .search import Searcher, SearchResult, clip_query
-from .text import GENERIC, STOPWORDS, Intent, api_named, intent_of, stem, words
+from .text import GENERIC, STOPWORDS, Intent, api_named, content_stems, intent_of, stem, words
 from .urlmatch import match_url
 
 if TYPE_CHECKING:
@@ -438,7 +438,7 @@ def hand_rerank(
     """Fused retrieval scores, boosted for the API the instruction names, for the words the
     instruction and the operation share, and for workspace specs."""
     said = set(words(instruction))
-    content = {stem(w) for w in said if w not in STOPWORDS}
+    content = content_stems(instruction)
     intent = intent_of(instruction)
     best_score = max((h.score for h in hits), default=0.0)
     scored = []

@@ -97,6 +97,7 @@ class Query:
     text: str
     words: frozenset[str]
     content: frozenset[str]  # stems of the content words
+    stems: frozenset[str]  # stems of all its words
     verb_methods: frozenset[str]
     collection: bool | None
     verb: str | None
@@ -113,6 +114,7 @@ class Query:
             text,
             frozenset(all_words),
             content,
+            frozenset(stem(w) for w in all_words),
             intent.methods,
             intent.collection,
             intent.verb,
@@ -233,7 +235,7 @@ def candidate_features(
             workspace_rank.get(row, MISSING_RANK),
             np.log1p(hit.spec_operations),
             float(query.many),
-            said_form(last_word, query.words),
+            said_form(last_word, query.words, query.stems),
             float(last_word.endswith("s") and not last_word.endswith("ss")),
             fits.get(hit.api_name, 0.0),
             best_fit - fits.get(hit.api_name, 0.0),

@@ -185,7 +185,9 @@ def asks_many(text: str) -> bool:
     return bool(_MANY_WORDS & set(words(text)))
 
 
-def said_form(segment_word: str, comment_words: frozenset[str]) -> float:
+def said_form(
+    segment_word: str, comment_words: frozenset[str], comment_stems: frozenset[str]
+) -> float:
     """How the comment says the last word of a path: 1 as written there ("milestones" for
     /milestones), 0.5 in another form ("milestone"), 0 not at all. A plural said as the path
     says it asks for the collection more often than for one of its items."""
@@ -193,7 +195,7 @@ def said_form(segment_word: str, comment_words: frozenset[str]) -> float:
         return 0.0
     if segment_word in comment_words:
         return 1.0
-    return 0.5 if stem(segment_word) in {stem(w) for w in comment_words} else 0.0
+    return 0.5 if stem(segment_word) in comment_stems else 0.0
 
 
 def stated_values(text: str) -> int:
