@@ -24,6 +24,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+# What counts as the answer is this checkout's (the same call in a copy of the spec), whichever
+# checkout's engine is measured; imported before `--code` swaps the packages.
+from apicall.index.calls import concrete_urls
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "build" / "ranking"
 
@@ -72,10 +76,23 @@ def measure(args: argparse.Namespace) -> None:
         engine.reranker = None
     offers = getattr(engine, "offer", None)
 
+    servers: dict[str, str] = {}
+
     def answer(hit: Any, operation: Any) -> bool:
+        """The operation, or the same call in a copy of its spec (reranker.is_answer; written
+        out here so that `--code` can measure releases older than it)."""
         if hit.method.upper() != operation.method or hit.path != operation.path:
             return False
-        return hit.spec.endswith("/" + operation.spec) or hit.api_name == operation.api
+        if hit.spec.endswith("/" + operation.spec) or hit.api_name == operation.api:
+            return True
+        if operation.op not in servers:
+            rows = engine.searcher.store.same_operation(
+                operation.api, operation.method, operation.path
+            )
+            ours = [r for r in rows if str(r["spec_key"]).endswith("/" + operation.spec)]
+            servers[operation.op] = str((ours or rows or [{}])[0].get("servers") or "")
+        ours = concrete_urls(servers[operation.op])
+        return bool(ours) and ours == concrete_urls(hit.servers)
 
     groups: dict[str, list[int | None]] = {}
     latencies: list[float] = []

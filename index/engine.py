@@ -6,12 +6,12 @@ Every caller (the CLI, the language server, the benchmarks and the evaluation) g
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from .arguments import fill_arguments, to_render_arguments
+from .calls import same_call_keys, templated_server
 from .control import Cancelled, RequestControl
 from .embed import Embedder
 from .errors import ApicallError
@@ -236,13 +236,13 @@ class Engine:
         if not ranked or only_specs is not None:
             return ranked
         best, score = ranked[0]
-        if best.spec in workspace_specs or not _templated_server(best.servers):
+        if best.spec in workspace_specs or not templated_server(best.servers):
             return ranked
         key = (best.api_name, best.method, best.path)
         if sum((h.api_name, h.method, h.path) == key for h in hits) < 2:
             return ranked  # no copy was retrieved: the API is most likely not repeated
         copies = self.searcher.store.same_operation(best.api_name, best.method, best.path)
-        concrete = [row for row in copies if not _templated_server(row["servers"])]
+        concrete = [row for row in copies if not templated_server(row["servers"])]
         if not concrete:
             return ranked
         replacement = SearchResult.from_row(concrete[0], best.score)
@@ -422,7 +422,11 @@ def rerank(
     if reranker is None or embedder is None:
         return Ranking(hand_rerank(hits, instruction, workspace_specs), None)
     features = candidate_features(
-        Query.of(instruction), hits, embedder, workspace_specs, reranker.api_words
+        Query.of(instruction),
+        hits,
+        embedder,
+        workspace_specs,
+        reranker.api_words,
     )
     scores = reranker.scores(features)
     ranked = sorted(zip(hits, scores.tolist(), strict=True), key=lambda pair: -pair[1])
@@ -466,37 +470,36 @@ def hand_rerank(
 def _one_per_operation(
     ranked: list[tuple[SearchResult, float]], workspace_specs: frozenset[str]
 ) -> list[tuple[SearchResult, float]]:
-    """Specs that share an API name and an operation (GitHub's and GitHub Enterprise's "GitHub
-    v3 REST API") are one answer to the instruction, not several: keep one copy, with the best
-    score of the group, from a workspace spec if there is one, else from a spec with a concrete
-    server (https://api.github.com rather than {protocol}://{hostname}/api/v3)."""
-    groups: dict[tuple[str, str, str], list[tuple[SearchResult, float]]] = {}
+    """Copies of one call are one answer to the instruction, not several: specs that share an
+    API name and an operation (GitHub's and GitHub Enterprise's "GitHub v3 REST API"), or that
+    serve the same method and path from the same concrete server (Spotify's spec and its fixed
+    copy, titled differently). Keep one copy, with the best score of the group, from a workspace
+    spec if there is one, else from a spec with a concrete server (https://api.github.com rather
+    than {protocol}://{hostname}/api/v3)."""
+    group_of: dict[tuple[str, str, str], list[tuple[SearchResult, float]]] = {}
+    groups: list[list[tuple[SearchResult, float]]] = []
     for hit, score in ranked:
-        groups.setdefault((hit.api_name, hit.method, hit.path), []).append((hit, score))
+        keys = same_call_keys(hit.api_name, hit.servers, hit.method, hit.path)
+        group = next((group_of[k] for k in keys if k in group_of), None)
+        if group is None:
+            group = []
+            groups.append(group)
+        group.append((hit, score))
+        for key in keys:
+            group_of.setdefault(key, group)
     kept = []
-    for group in groups.values():
+    for group in groups:
         best_score = group[0][1]
         chosen = min(
             group,
             key=lambda pair: (
                 pair[0].spec not in workspace_specs,
-                _templated_server(pair[0].servers),
+                templated_server(pair[0].servers),
                 -pair[1],
             ),
         )[0]
         kept.append((chosen, best_score))
     return kept
-
-
-def _templated_server(servers_json: str) -> bool:
-    """The operation (its servers as stored in the index) has no server, or one with template
-    variables (a self-hosted edition's `{protocol}://{hostname}/api/v3`)."""
-    try:
-        servers = json.loads(servers_json) if servers_json else []
-    except ValueError:
-        return True
-    urls = [s.get("url", "") for s in servers if isinstance(s, dict)]
-    return not urls or any("{" in url for url in urls)
 
 
 def _method_fit(hit: SearchResult, intent: Intent) -> float:

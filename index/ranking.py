@@ -46,7 +46,7 @@ RELEVANCE_FILE = "relevance.json"
 MISSING_RANK = 200
 FORMATS = frozenset({"json", "xml", "csv"})  # /Messages.json: the resource is "messages"
 
-FEATURES = (
+CANDIDATE_FEATURES = (
     "fused_score",
     "fused_position",
     "vector_rank",
@@ -87,7 +87,33 @@ FEATURES = (
     "last_word_plural",
     "api_words",
     "api_words_gap",
+    "path_said",
+    "path_unsaid",
+    "names_said",
+    "api_rank",
 )
+
+# Features also given as their gap to the best candidate's value: a candidate is judged against
+# the others in its list (the sibling that covers the comment best), which per-candidate scores
+# cannot see.
+GAPPED = (
+    "summary_covered",
+    "comment_covered",
+    "names_cover",
+    "params_cover",
+    "description_cover",
+    "path_words_cover",
+    "keyword_score",
+    "fused_score",
+    "verb_fits_method",
+    "shape_fits",
+    "last_word_said",
+    "action_segment_named",
+    "verb_in_operation_id",
+    "path_said",
+    "names_said",
+)
+FEATURES = CANDIDATE_FEATURES + tuple(f"{name}_best_gap" for name in GAPPED)
 
 
 @dataclass(frozen=True)
@@ -162,9 +188,9 @@ def candidate_features(
     """(len(hits), len(FEATURES)) float32. `api_words`: the words of each API's known comments;
     `leave_out`: an API and word counts to take out of its known ones (training leaves out the
     comment's own operation)."""
-    out = np.zeros((len(hits), len(FEATURES)), dtype=np.float32)
+    out = np.zeros((len(hits), len(CANDIDATE_FEATURES)), dtype=np.float32)
     if not hits:
-        return out
+        return np.zeros((0, len(FEATURES)), dtype=np.float32)
     query_vector = embedder.embed([query.text])[0]
     cosines = _candidate_vectors(hits, embedder) @ query_vector
     best_cosine = float(cosines.max())
@@ -177,9 +203,13 @@ def candidate_features(
     apis = Counter(h.api_name for h in hits[:20])
     in_workspace = any(h.spec in workspace_specs for h in hits)
     workspace_rank: dict[int, int] = {}
+    api_rank: list[int] = []
+    seen_apis: Counter[str] = Counter()
     for row, hit in enumerate(hits):
         if hit.spec in workspace_specs:
             workspace_rank[row] = len(workspace_rank) + 1
+        seen_apis[hit.api_name] += 1
+        api_rank.append(seen_apis[hit.api_name])
     for row, hit in enumerate(hits):
         what = _stems(hit.what)
         names = _stems(f"{humanise_identifier(hit.operation_id)} {hit.endpoint_name}")
@@ -192,6 +222,12 @@ def candidate_features(
         literal = [s for s in segments if not s.startswith("{")]
         last = literal[-1] if literal else ""
         last_word = ([w for w in words(humanise_identifier(last)) if w not in FORMATS] or [""])[-1]
+        # The path's own words (not its parameters), and the operation's name: what the
+        # comment leaves unsaid tells a sibling with an extra segment (/admin.x, /x/{id}/y) apart.
+        path_own = frozenset(
+            w for w in _stems(humanise_identifier(" ".join(literal))) if w.isalpha()
+        )
+        name_own = _stems(humanise_identifier(hit.operation_id))
         method = hit.method.upper()
         ends_in_item = hit.path.rstrip("/").endswith("}")
         shape = 0.5
@@ -239,8 +275,22 @@ def candidate_features(
             float(last_word.endswith("s") and not last_word.endswith("ss")),
             fits.get(hit.api_name, 0.0),
             best_fit - fits.get(hit.api_name, 0.0),
+            _cover(path_own, query.stems),
+            len(path_own - query.stems),
+            _cover(name_own, query.stems),
+            api_rank[row],
         )
-    return out
+    return with_best_gaps(out)
+
+
+_GAPPED_COLUMNS = [CANDIDATE_FEATURES.index(name) for name in GAPPED]
+
+
+def with_best_gaps(features: np.ndarray) -> np.ndarray:
+    """CANDIDATE_FEATURES columns -> FEATURES: each GAPPED feature's distance to its best value
+    among the candidates appended."""
+    gapped = features[:, _GAPPED_COLUMNS]
+    return np.hstack([features, gapped.max(axis=0, keepdims=True) - gapped])
 
 
 class LearnedReranker:

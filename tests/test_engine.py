@@ -62,6 +62,41 @@ def test_a_workspace_copy_wins_over_the_concrete_one(twin_index):
     assert engine.candidates(request)[0][0].spec == templated
 
 
+@pytest.fixture(scope="module")
+def retitled_copy_index(tmp_path_factory, isolated_data_dir) -> Path:
+    """The bookshop twice under different titles but served from the same URL (as Spotify's spec
+    and its fixed copy are), and once more from another URL."""
+    specs = tmp_path_factory.mktemp("retitled-specs")
+    doc = yaml.safe_load((SPECS / "bookshop_v30.yaml").read_text())
+    doc["servers"] = [{"url": "https://api.bookshop.example/"}]
+    (specs / "bookshop.yaml").write_text(yaml.safe_dump(doc))
+    doc["info"]["title"] = "Bookshop API with fixes from a fan"
+    doc["servers"] = [{"url": "https://api.bookshop.example", "description": "production"}]
+    (specs / "bookshop_fixed.yaml").write_text(yaml.safe_dump(doc))
+    doc["info"]["title"] = "Bookshop EU"
+    doc["servers"] = [{"url": "https://eu.bookshop.example"}]
+    (specs / "bookshop_eu.yaml").write_text(yaml.safe_dump(doc))
+    index_dir = tmp_path_factory.mktemp("retitled-index")
+    store, embedder = open_for_write(index_dir)
+    files, _ = discover_spec_files([specs])
+    ingest(store, embedder, files, workers=1)
+    return index_dir
+
+
+def test_the_same_call_in_a_retitled_copy_is_listed_once(retitled_copy_index):
+    engine = Engine(open_for_search(retitled_copy_index))
+    ranked = engine.candidates(SuggestRequest("list the books in the catalogue", k=10))
+    servers_of_list = [
+        json.loads(hit.servers)[0]["url"].rstrip("/")
+        for hit, _ in ranked
+        if (hit.method, hit.path) == ("GET", "/books")
+    ]
+    assert sorted(servers_of_list) == [
+        "https://api.bookshop.example",
+        "https://eu.bookshop.example",
+    ]
+
+
 def _result(method: str, path: str, summary: str, score: float) -> SearchResult:
     return SearchResult(
         id=f"{method} {path}",

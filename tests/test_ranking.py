@@ -120,6 +120,20 @@ def test_every_feature_is_computed_for_every_candidate(tmp_path):
     assert sorted(column["workspace_rank"][in_workspace]) == list(
         range(1, int(in_workspace.sum()) + 1)
     )
+    # "find my pets by status": /pet's path is said in full; /pet/findByTags leaves "tags"
+    # unsaid, and so does its name, findPetsByTags.
+    pet = next(i for i, h in enumerate(hits) if h.method == "POST" and h.path == "/pet")
+    assert column["path_said"][pet] == 1 and column["path_unsaid"][pet] == 0
+    assert column["path_said_best_gap"][pet] == 0
+    by_tags = next(i for i, h in enumerate(hits) if h.path == "/pet/findByTags")
+    assert column["path_unsaid"][by_tags] == 1
+    assert column["path_said"][by_tags] == pytest.approx(2 / 3)
+    assert column["path_said_best_gap"][by_tags] == pytest.approx(1 / 3)
+    assert column["names_said"][by_tags] == pytest.approx(2 / 3)
+    assert sorted(column["api_rank"]) == list(range(1, len(hits) + 1))  # one API
+    for name in ("comment_covered", "names_cover", "keyword_score"):
+        gaps = column[f"{name}_best_gap"]
+        assert gaps.min() == 0 and (gaps == column[name].max() - column[name]).all()
 
 
 def test_the_workspace_overlay_keeps_its_best_operations_among_the_candidates(tmp_path):

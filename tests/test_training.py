@@ -13,8 +13,10 @@ from apicall.index.embed import install_static_table
 from apicall.index.engine import Engine
 from apicall.index.learning import data as training_data
 from apicall.index.learning.evaluate import evaluate_ranking
+from apicall.index.learning.reranker import is_answer
 from apicall.index.learning.train import fold_of, hard_negative_triples
 from apicall.index.open import open_for_search
+from apicall.index.search import SearchResult
 from apicall.index.settings import data_dir
 
 from tests.conftest import FIXTURES, SPECS
@@ -48,6 +50,34 @@ def test_held_out_wordings_of_trained_operations_are_never_trained_on():
     # Their operations were taught by their other comment, and nothing of dev is among them.
     assert all(c.op in trained_ops and data.split_of(c.op) == "train" for c in held)
     assert 0.02 < len(held) / len(train) < 0.08
+
+
+def test_the_same_call_in_a_copy_of_the_spec_is_the_answer():
+    operation = training_data.Operation(
+        "op", "spotify.com/sonallux.json", "Spotify (fixed)", "PUT", "/me/albums", "", "", ""
+    )
+    ours = '[{"url": "https://api.spotify.com/v1"}]'
+
+    def copy(spec: str, api: str, servers: str, path: str = "/me/albums") -> SearchResult:
+        return SearchResult(
+            "x", api, "spotify.com", "PUT", path, "", "", "", spec, 1.0, "", servers
+        )
+
+    same_server = copy(
+        "dir/spotify.com.json", "Spotify", '[{"url": "https://api.spotify.com/v1/"}]'
+    )
+    assert is_answer(same_server, operation, ours)
+    assert not is_answer(same_server, operation)  # the servers unknown: only by spec or name
+    assert not is_answer(
+        copy("dir/x.json", "Other", '[{"url": "https://other.example"}]'), operation, ours
+    )
+    assert not is_answer(
+        copy("dir/x.json", "Other", '[{"url": "{host}/v1"}]'), operation, '[{"url": "{host}/v1"}]'
+    )
+    assert not is_answer(
+        copy("dir/spotify.com.json", "Spotify", ours, "/me/shows"), operation, ours
+    )
+    assert is_answer(copy("dir/spotify.com/sonallux.json", "?", ""), operation)
 
 
 def test_out_of_fold_retrievers_leave_out_their_fold(tmp_path):

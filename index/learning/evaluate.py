@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..engine import Engine, SuggestRequest
 from .data import Comment, TrainingData
-from .reranker import is_answer
+from .reranker import answer_rank
 
 
 @dataclass
@@ -65,10 +65,7 @@ def evaluate_ranking(
     for comment in comments:
         operation = data.operations[comment.op]
         ranked = engine.candidates(SuggestRequest(comment.comment, k=10))
-        rank = next(
-            (i for i, (hit, _) in enumerate(ranked[:100], start=1) if is_answer(hit, operation)),
-            None,
-        )
+        rank = answer_rank([hit for hit, _ in ranked[:100]], operation, engine.searcher)
         seen = "seen API" if data.seen_api(comment.op) else "unseen API"
         named = "names the API" if comment.names_api else "does not name it"
         for name in ("all", seen, named):

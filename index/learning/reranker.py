@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..api_words import ApiWords
+from ..calls import same_call_keys
 from ..embed import Embedder
 from ..ranking import (
     FEATURES,
@@ -28,12 +29,38 @@ from .data import Comment, Operation, TrainingData
 RETRIEVAL_DEPTH = 100
 
 
-def is_answer(hit: SearchResult, operation: Operation) -> bool:
+def is_answer(hit: SearchResult, operation: Operation, servers: str = "") -> bool:
     """The hit is the operation: same spec, method and path; or the same operation of a spec with
-    the same API name (GitHub's Enterprise copies), which no comment can tell apart."""
+    the same API name (GitHub's Enterprise copies), or, given the operation's `servers`, of a spec
+    that serves it from the same concrete server (Spotify's spec and its fixed copy): the same
+    call, which no comment can tell apart."""
     if hit.method.upper() != operation.method or hit.path != operation.path:
         return False
-    return hit.spec.endswith("/" + operation.spec) or hit.api_name == operation.api
+    if hit.spec.endswith("/" + operation.spec) or hit.api_name == operation.api:
+        return True
+    ours = same_call_keys(operation.api, servers, operation.method, operation.path)
+    return bool(set(ours) & set(same_call_keys(hit.api_name, hit.servers, hit.method, hit.path)))
+
+
+def answer_rank(
+    hits: Sequence[SearchResult], operation: Operation, searcher: Searcher
+) -> int | None:
+    """Where the operation lands among `hits` (1 = first), None when it is not among them. The
+    index is asked for the operation's servers only when it is not first by name."""
+    rank = next((i for i, hit in enumerate(hits, start=1) if is_answer(hit, operation)), None)
+    if rank == 1:
+        return rank
+    servers = servers_of(searcher, operation)
+    return next(
+        (i for i, hit in enumerate(hits, start=1) if is_answer(hit, operation, servers)), None
+    )
+
+
+def servers_of(searcher: Searcher, operation: Operation) -> str:
+    """The servers the index holds for the operation (its spec's copy), "" when not indexed."""
+    rows = searcher.store.same_operation(operation.api, operation.method, operation.path)
+    ours = [r for r in rows if str(r.get("spec_key", "")).endswith("/" + operation.spec)]
+    return str((ours or rows or [{}])[0].get("servers") or "")
 
 
 @dataclass
@@ -200,7 +227,10 @@ def collect_features(
     texts = list(texts)
     features = [
         candidate_features(
-            Query.of(text), searcher.search(text, k=depth), searcher.embedder, api_words=api_words
+            Query.of(text),
+            searcher.search(text, k=depth),
+            searcher.embedder,
+            api_words=api_words,
         )
         for text in texts
     ]

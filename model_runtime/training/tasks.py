@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from apicall.index.arguments import Field, field_of, select_fields
 from apicall.index.learning.data import Comment, Operation, TrainingData
+from apicall.index.learning.reranker import is_answer
 from apicall.index.model_port import candidate_line
 from apicall.index.records import humanise_identifier
 from apicall.index.search import SearchResult
@@ -37,14 +38,6 @@ class TaskItem:
     candidates: tuple[str, ...] = ()  # choose: the lines shown, in their order
     fields: tuple[Field, ...] = ()  # fill: the fields asked about
     operation: str = ""  # fill: the operation's line
-
-
-def is_answer(hit: SearchResult, operation: Operation) -> bool:
-    return (
-        hit.method.upper() == operation.method
-        and hit.path == operation.path
-        and (hit.spec.endswith("/" + operation.spec) or hit.api_name == operation.api)
-    )
 
 
 def choose_items(
