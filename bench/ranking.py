@@ -295,9 +295,18 @@ def report() -> None:
         "reranker, five new features, and the workspace overlay's operations always among the "
         "candidates (docs/TRAINING.md). The 547 held-out wordings of trained operations were "
         "trained on by c (its split had no held-out twins), so that column is d's only. "
-        "e-api-words (shipped) drops d's known comments of each operation for the words of each "
+        "e-api-words drops d's known comments of each operation for the words of each "
         "API's known comments (index/api_words.py), stems plurals and verb forms to one form, "
-        "and reads collection cues (all, limit, the path's plural said as the path says it).",
+        "and reads collection cues (all, limit, the path's plural said as the path says it). "
+        "From e-same-call on, the same call in a retitled copy of the answer's spec (the same "
+        "method and path served from the same concrete server: Spotify's spec and its fixed "
+        "copy) counts as the answer, as it already did for copies with the same title; "
+        "e-same-call is e's engine (a git worktree of 4105561, `--code`) counted so, and its "
+        "rank latency was taken while a training run shared the cores (not comparable). "
+        "f-sibling-gaps (shipped) lists such copies once, and its reranker also reads each "
+        "candidate against the best of its list (15 features' gap to the list's best), the "
+        "path's and the name's words the comment leaves unsaid, and the candidate's rank among "
+        "its API's candidates.",
         "",
         "Commands:",
         "",

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 from apicall.index.learning.reranker import CandidateLists, train_reranker
-from apicall.index.ranking import FEATURES
+from apicall.index.ranking import FEATURES, GAPPED
 
 GROUPS = {
     "retrieval (ranks, scores, cosine)": (
@@ -64,6 +64,13 @@ GROUPS = {
         "last_word_plural",
     ),
     "the API's words in known comments": ("api_words", "api_words_gap"),
+    "path and name words said, rank within its API": (
+        "path_said",
+        "path_unsaid",
+        "names_said",
+        "api_rank",
+    ),
+    "gaps to the list's best": tuple(f"{name}_best_gap" for name in GAPPED),
 }
 
 
