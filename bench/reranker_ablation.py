@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 from apicall.index.learning.reranker import CandidateLists, train_reranker
-from apicall.index.ranking import FEATURES, GAPPED
+from apicall.index.ranking import COVERAGE, FEATURES, GAPPED
 
 GROUPS = {
     "retrieval (ranks, scores, cosine)": (
@@ -31,16 +31,7 @@ GROUPS = {
         "cosine",
         "cosine_gap",
     ),
-    "lexical coverage": (
-        "summary_covered",
-        "comment_covered",
-        "names_cover",
-        "params_cover",
-        "description_cover",
-        "path_words_cover",
-        "has_summary",
-        "comment_words",
-    ),
+    "lexical coverage": (*COVERAGE, "has_summary", "comment_words"),
     "verb, method and path shape": (
         "verb_fits_method",
         "shape_fits",

@@ -46,6 +46,16 @@ RELEVANCE_FILE = "relevance.json"
 MISSING_RANK = 200
 FORMATS = frozenset({"json", "xml", "csv"})  # /Messages.json: the resource is "messages"
 
+# How much of the comment the operation's summary, names, path, parameters and description
+# cover, and the reverse.
+COVERAGE = (
+    "summary_covered",
+    "comment_covered",
+    "names_cover",
+    "params_cover",
+    "description_cover",
+    "path_words_cover",
+)
 CANDIDATE_FEATURES = (
     "fused_score",
     "fused_position",
@@ -55,12 +65,7 @@ CANDIDATE_FEATURES = (
     "cosine",
     "cosine_gap",
     "api_named",
-    "summary_covered",
-    "comment_covered",
-    "names_cover",
-    "params_cover",
-    "description_cover",
-    "path_words_cover",
+    *COVERAGE,
     "verb_fits_method",
     "shape_fits",
     "ends_in_item",
@@ -97,12 +102,7 @@ CANDIDATE_FEATURES = (
 # the others in its list (the sibling that covers the comment best), which per-candidate scores
 # cannot see.
 GAPPED = (
-    "summary_covered",
-    "comment_covered",
-    "names_cover",
-    "params_cover",
-    "description_cover",
-    "path_words_cover",
+    *COVERAGE,
     "keyword_score",
     "fused_score",
     "verb_fits_method",

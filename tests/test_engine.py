@@ -17,6 +17,13 @@ from apicall.index.search import SearchResult
 from tests.conftest import SPECS
 
 
+def _indexed(specs: Path, index_dir: Path) -> Path:
+    store, embedder = open_for_write(index_dir)
+    files, _ = discover_spec_files([specs])
+    ingest(store, embedder, files, workers=1)
+    return index_dir
+
+
 @pytest.fixture(scope="module")
 def twin_index(tmp_path_factory, isolated_data_dir) -> Path:
     """The bookshop (a templated server, like a self-hosted edition) and a same-named copy of it
@@ -27,11 +34,7 @@ def twin_index(tmp_path_factory, isolated_data_dir) -> Path:
     doc["servers"] = [{"url": "https://api.bookshop.example"}]
     (specs / "bookshop_cloud.yaml").write_text(yaml.safe_dump(doc))
     (specs / "petstore_v2.json").write_text((SPECS / "petstore_v2.json").read_text())
-    index_dir = tmp_path_factory.mktemp("twin-index")
-    store, embedder = open_for_write(index_dir)
-    files, _ = discover_spec_files([specs])
-    ingest(store, embedder, files, workers=1)
-    return index_dir
+    return _indexed(specs, tmp_path_factory.mktemp("twin-index"))
 
 
 def test_a_repeated_operation_is_one_answer_from_the_spec_with_a_concrete_server(twin_index):
@@ -76,11 +79,7 @@ def retitled_copy_index(tmp_path_factory, isolated_data_dir) -> Path:
     doc["info"]["title"] = "Bookshop EU"
     doc["servers"] = [{"url": "https://eu.bookshop.example"}]
     (specs / "bookshop_eu.yaml").write_text(yaml.safe_dump(doc))
-    index_dir = tmp_path_factory.mktemp("retitled-index")
-    store, embedder = open_for_write(index_dir)
-    files, _ = discover_spec_files([specs])
-    ingest(store, embedder, files, workers=1)
-    return index_dir
+    return _indexed(specs, tmp_path_factory.mktemp("retitled-index"))
 
 
 def test_the_same_call_in_a_retitled_copy_is_listed_once(retitled_copy_index):
