@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
 
+from .comment_values import CommentReader, Grounding
 from .records import OperationRecord, humanise_identifier
 
 if TYPE_CHECKING:
@@ -155,29 +157,57 @@ def fill_arguments(
 ) -> FillResult:
     """Arguments for `record` from the comment; the model proposes values for what the comment
     reader leaves when one is given, and each of its values is kept only when grounded."""
-    started = time.perf_counter()
+    propose: Proposer | None = None
+    if model is not None:
+
+        def propose(remaining: list[Field]) -> str:
+            return model.propose_values(record, remaining, instruction, context, control)
+
+    api_words = f"{record.api_name} {record.api_provider}"
+    operation = f"{record.functionality or record.summary} {record.operation_id} {record.path}"
     fields = select_fields(fillable_fields(record), instruction)
+    return fill_fields(fields, instruction, context, propose, api_words, operation)
+
+
+# What a model is asked for the fields the comment reader left: their JSON object, as text.
+Proposer = Callable[[list[Field]], str]
+
+
+def fill_fields(
+    fields: list[Field],
+    instruction: str,
+    context: str = "",
+    propose: Proposer | None = None,
+    api_words: str = "",
+    operation: str = "",
+) -> FillResult:
+    """Values for `fields` (already selected): the comment reader's, then the model's for the
+    rest (when a proposer is given and the comment holds anything value-like besides the API's
+    name, `api_words`), each kept only when the comment or the context states it. `operation`:
+    the operation's own text with its path (its words are not values)."""
+    started = time.perf_counter()
     result = FillResult(arguments={})
     if not fields:
         result.latency_ms = (time.perf_counter() - started) * 1000
         return result
-    for name, value in read_comment_values(fields, instruction).items():
+    reader = CommentReader(instruction, operation)
+    for name, value in reader.values(fields).items():
         result.arguments[name] = value
         result.sources[name] = "comment"
     remaining = [f for f in fields if f.name not in result.arguments]
-    if model is not None and remaining and _has_candidate_values(instruction, record):
+    if propose is not None and remaining and _has_candidate_values(instruction, api_words):
         result.model_used = True
-        raw = model.propose_values(record, remaining, instruction, context, control)
+        raw = propose(remaining)
         result.raw_model_output = raw
         proposed = _parse_json_object(raw)
-        grounding_text = f"{instruction}\n{context}"
+        grounding = Grounding(reader, context, api_words)
         by_name = {f.name: f for f in remaining}
         for name, value in proposed.items():
             target = by_name.get(name)
             if target is None:
                 result.rejected[name] = "not a parameter of this operation"
                 continue
-            why = _ungrounded(value, target, grounding_text)
+            why = grounding.unstated(value, target, fields)
             if not why and _same_value_used(value, result.arguments):
                 why = "the comment states this value for another parameter"
             if why:
@@ -238,7 +268,7 @@ _IDENTIFIER = re.compile(r"\b\w+[_\-./:]\w[\w\-./:]*\b|\b[a-z]+[A-Z]\w*\b")
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z]+\b")
 
 
-def _has_candidate_values(text: str, record: OperationRecord) -> bool:
+def _has_candidate_values(text: str, api_words: str) -> bool:
     """Whether the comment holds anything that could be a literal value: quoted text, a number,
     an e-mail address, an identifier-like token, or a capitalised word (not the first one) that
     is not the API's name. Without one there is nothing for the model to extract."""
@@ -246,95 +276,18 @@ def _has_candidate_values(text: str, record: OperationRecord) -> bool:
         return True
     if _IDENTIFIER.search(text):
         return True
-    api_words = set(re.findall(r"[a-z]+", f"{record.api_name} {record.api_provider}".lower()))
+    named = set(re.findall(r"[a-z]+", api_words.lower()))
     words = text.strip().split()
     later = " ".join(words[1:])
-    return any(w.lower() not in api_words for w in _CAPITALISED.findall(later))
-
-
-def read_comment_values(fields: list[Field], instruction: str) -> dict[str, Any]:
-    """Values the comment states unambiguously: `name=value` / `name: value`, an e-mail address
-    for an email field, or a value right after the parameter's name."""
-    found: dict[str, Any] = {}
-    for f in fields:
-        names = [re.escape(f.name), *_PHRASES.get(f.name.lower(), [])]
-        pattern = re.compile(
-            rf"(?<![\w-])(?:{'|'.join(names)})(?![\w-])\s*(?:=|:|\bis\b|\bof\b)?\s*"
-            r"""(?:(?<!\w)["'`]([^"'`]+)["'`](?!\w)|([\w@.+\-/]+))""",
-            re.IGNORECASE,
-        )
-        match = pattern.search(instruction)
-        if match:
-            value = _coerce(match.group(1) or match.group(2), f.schema)
-            if value is not None:
-                found[f.name] = value
-                continue
-        if "email" in f.name.lower():
-            email = _EMAIL.search(instruction)
-            if email:
-                found[f.name] = email.group(0)
-    return found
-
-
-# Verbs that state a field's value: "titled 'Dune'", "named octocat", "called 'Sales'".
-_PHRASES = {"title": ["titled", "called"], "name": ["named", "called"], "email": ["e-mail"]}
-
-
-def _coerce(text: str, schema: dict[str, Any]) -> Any:
-    kind = schema.get("type")
-    enum = schema.get("enum")
-    try:
-        if kind == "integer":
-            value: Any = int(text)
-        elif kind == "number":
-            value = float(text)
-        elif kind == "boolean":
-            if text.lower() not in ("true", "false", "yes", "no"):
-                return None
-            value = text.lower() in ("true", "yes")
-        elif kind == "array":
-            return None
-        else:
-            value = text
-    except ValueError:
-        return None
-    if enum and value not in enum:
-        return None
-    return value
+    return any(w.lower() not in named for w in _CAPITALISED.findall(later))
 
 
 def _same_value_used(value: Any, arguments: dict[str, Any]) -> bool:
     """One stated value fills one parameter: a copy of an assigned value is not a new fact."""
-    if isinstance(value, (bool, list, dict)):
+    if isinstance(value, (bool, dict)):
         return False
-    return any(type(v) is type(value) and v == value for v in arguments.values())
-
-
-def _ungrounded(value: Any, target: Field, text: str) -> str:
-    """Why a model value is not stated in the text ("" when it is)."""
-    lowered = text.lower()
-    if isinstance(value, bool):
-        name_words = humanise_identifier(target.name)
-        return (
-            "" if name_words and name_words in humanise_identifier(text) else "boolean not stated"
-        )
-    if isinstance(value, (int, float)):
-        shown = str(int(value)) if float(value).is_integer() else str(value)
-        return (
-            ""
-            if re.search(rf"(?<![\d.]){re.escape(shown)}(?![\d])", text)
-            else "number not in the comment"
-        )
-    if isinstance(value, str):
-        if not value.strip():
-            return "empty"
-        if len(value) > 0.6 * len(text.split("\n", 1)[0]):
-            return "the whole comment, not a value in it"
-        return "" if value.lower() in lowered else "value not in the comment"
     if isinstance(value, list):
-        return (
-            ""
-            if value and all(not _ungrounded(v, target, text) for v in value)
-            else "list not stated"
-        )
-    return "unsupported value"
+        return any(_same_value_used(v, arguments) for v in value)
+    used = [str(v) for v in arguments.values() if not isinstance(v, (bool, dict))]
+    used += [str(i) for v in arguments.values() if isinstance(v, list) for i in v]
+    return str(value) in used

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from apicall.index.arguments import Field, fill_arguments, read_comment_values
+from apicall.index.arguments import Field, fill_arguments
+from apicall.index.comment_values import read_comment_values
 from apicall.index.errors import SpecLoadError
 from apicall.index.loader import parse_spec_bytes
 from apicall.index.records import extract_operations

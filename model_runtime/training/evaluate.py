@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from apicall.index.arguments import is_credential
+from apicall.index.arguments import Field, fill_fields, is_credential
 
 from ..choose import choose_candidate
 from ..fill import propose_for
@@ -60,31 +60,65 @@ def score_choose(
 def score_fill(
     runtime: ModelRuntime, items: Sequence[TaskItem], tick: Callable[[], None] | None = None
 ) -> dict[str, Any]:
-    stated = proposed = exact = valid = credentials = 0
+    """The model's raw proposals for all the fields asked about, and what the product inserts:
+    the comment reader's values, then the model's for the rest, each kept only when grounded
+    (index/arguments.fill_fields, the run-time path)."""
+    raw = _FillCounts()
+    inserted = _FillCounts()
+    valid = credentials = 0
     latencies = []
     for item in items:
         gold = json.loads(item.answer)
         started = time.perf_counter()
-        raw = propose_for(runtime, item.operation, list(item.fields), item.comment)
+        text = propose_for(runtime, item.operation, list(item.fields), item.comment)
         latencies.append((time.perf_counter() - started) * 1000)
         try:
-            said = json.loads(raw)
+            said = json.loads(text)
             valid += isinstance(said, dict)
         except ValueError:
             said = {}
         said = said if isinstance(said, dict) else {}
-        stated += len(gold)
-        proposed += len(said)
-        exact += sum(1 for k, v in said.items() if k in gold and str(gold[k]) == str(v))
+        raw.add(gold, said)
         credentials += sum(1 for k in said if is_credential(k))
+
+        def propose(remaining: list[Field], item: TaskItem = item) -> str:
+            return propose_for(runtime, item.operation, remaining, item.comment)
+
+        filled = fill_fields(list(item.fields), item.comment, "", propose, item.api, item.operation)
+        inserted.add(gold, filled.arguments)
+        credentials += sum(1 for k in filled.arguments if is_credential(k))
         if tick:
             tick()
     return {
         "items": len(items),
-        "precision": _percent(exact, proposed),
-        "recall": _percent(exact, stated),
+        "precision": raw.precision(),
+        "recall": raw.recall(),
+        "inserted_precision": inserted.precision(),
+        "inserted_recall": inserted.recall(),
         "valid_json": _percent(valid, len(items)),
         "credentials_filled": credentials,
-        "stated_values": stated,
+        "stated_values": raw.stated,
         "p50_ms": round(_median(latencies), 1),
     }
+
+
+class _FillCounts:
+    """Values stated by the gold answers, values given, and those exactly right."""
+
+    def __init__(self) -> None:
+        self.stated = self.given = self.exact = 0
+
+    def add(self, gold: dict[str, Any], given: dict[str, Any]) -> None:
+        self.stated += len(gold)
+        self.given += len(given)
+        self.exact += sum(1 for k, v in given.items() if k in gold and _same(gold[k], v))
+
+    def precision(self) -> float:
+        return _percent(self.exact, self.given)
+
+    def recall(self) -> float:
+        return _percent(self.exact, self.stated)
+
+
+def _same(gold: Any, given: Any) -> bool:
+    return str(gold) == str(given)

@@ -38,6 +38,7 @@ class TaskItem:
     candidates: tuple[str, ...] = ()  # choose: the lines shown, in their order
     fields: tuple[Field, ...] = ()  # fill: the fields asked about
     operation: str = ""  # fill: the operation's line
+    api: str = ""  # fill: the API's name
 
 
 def choose_items(
@@ -130,6 +131,7 @@ def fill_items(
                 json.dumps(values),
                 fields=tuple(fields),
                 operation=line,
+                api=operation.api,
             )
         )
     return items

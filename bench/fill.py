@@ -1,0 +1,77 @@
+"""Argument filling on the dev split, as the product inserts it: the comment reader alone, then
+the reader with the base model and with the shipped adapter (index/arguments.fill_fields, the
+run-time path), against the values each comment states (../shared/training).
+
+    .venv/bin/python bench/fill.py --items 300 [--split train] [--no-model]
+
+Items are the fill items of `apicall train --model` (model_runtime/training/tasks.fill_items:
+the fields the run-time selection asks about, the values the comment states among them, and a
+quarter of the comments that state none), in the same shuffled order. Precision: values given
+that are exactly the stated ones; recall: stated values given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+
+from apicall.index.arguments import fill_fields
+from apicall.index.learning import data as training_data
+from apicall.model_runtime.config import ModelConfig
+from apicall.model_runtime.runtime import ModelRuntime
+from apicall.model_runtime.training.evaluate import score_fill
+from apicall.model_runtime.training.tasks import TaskItem, fill_items
+from tqdm import tqdm
+
+
+def reader_only(items: list[TaskItem]) -> dict[str, float]:
+    stated = given = exact = 0
+    for item in items:
+        gold = json.loads(item.answer)
+        said = fill_fields(list(item.fields), item.comment, "", None, item.api, item.operation)
+        stated += len(gold)
+        given += len(said.arguments)
+        exact += sum(str(gold.get(k)) == str(v) for k, v in said.arguments.items() if k in gold)
+    return {
+        "inserted_precision": round(100.0 * exact / max(given, 1), 1),
+        "inserted_recall": round(100.0 * exact / max(stated, 1), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--split", default="dev", choices=["train", "dev"])
+    parser.add_argument("--no-model", action="store_true", help="the comment reader only")
+    args = parser.parse_args()
+    data = training_data.load()
+    comments = list(data.comments_in(args.split))
+    random.Random(f"5-{args.split}").shuffle(comments)
+    items = fill_items(data, comments)[: args.items]
+    rows = {"comment reader only": reader_only(items)}
+    if not args.no_model:
+        for label, config in (
+            ("reader + base model", ModelConfig(base_only=True, request_timeout_s=60)),
+            ("reader + fine-tuned adapter", ModelConfig(request_timeout_s=60)),
+        ):
+            runtime = ModelRuntime(config)
+            runtime.start_loading()
+            runtime.wait_ready(120)
+            with tqdm(total=len(items), desc=label, file=sys.stderr) as bar:
+                rows[label] = score_fill(runtime, items, bar.update)
+            runtime.close()
+    stated = sum(len(json.loads(i.answer)) for i in items)
+    print(f"{len(items)} {args.split} items, {stated} stated values")
+    print("| filling | inserted precision | inserted recall | raw model precision | raw recall |")
+    print("|---|---|---|---|---|")
+    for label, row in rows.items():
+        print(
+            f"| {label} | {row['inserted_precision']} | {row['inserted_recall']} "
+            f"| {row.get('precision', '-')} | {row.get('recall', '-')} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

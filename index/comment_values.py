@@ -1,0 +1,384 @@
+"""The comment reader: the values a comment states for an operation's fields, read without a
+model. A value is taken where the comment puts it next to the field's name ("limit 25",
+`per_page=50`, "email to jane@example.com", "video 555" for `video_id`, "server 42" for the `id`
+of /servers/{id}), and only when it looks like a value: a word the operation's own text uses
+("bucket policy" on /{Bucket}?policy) or a little word ("version to 16": "to") is not one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .records import humanise_identifier
+from .text import STOPWORDS, stem, words
+
+if TYPE_CHECKING:
+    from .arguments import Field
+
+# Words between a field's name and its value: "ttl to 60", "name is 'x'", "role as admin".
+_CONNECTORS = frozenset({"=", ":", "is", "of", "to", "as", "at"})
+# The last word of a name that says "its identifier": `video_id` is named by "video 555".
+_ID_WORDS = frozenset({"id", "ids", "name", "slug", "uuid", "sid", "key", "code", "identifier"})
+_BARE_IDS = frozenset({"id", "uuid", "sid"})
+# Fields that say how many results come back, and how comments say it: "max 50", "top 10",
+# "20 per page", "100 at a time".
+_PAGE_SIZES = frozenset(
+    {
+        "limit",
+        "perpage",
+        "pagesize",
+        "maxresults",
+        "maxreturn",
+        "maxitems",
+        "count",
+        "take",
+        "top",
+        "maxkeys",
+        "size",
+        "first",
+        "pagelimit",
+        "rows",
+        "num",
+        "number",
+    }
+)
+_SIZE_BEFORE = (("max",), ("limit",), ("top",), ("first",), ("maximum",))
+_SIZE_AFTER = (("per", "page"), ("at", "a", "time"), ("results",), ("items",), ("per", "request"))
+# Verbs that state a field's value: "titled 'Dune'", "named octocat", "called 'Sales'".
+_PHRASES = {"title": ("titled", "called"), "name": ("named", "called"), "email": ("e-mail",)}
+_TOKEN = re.compile(
+    r"""(?<!\w)"([^"]+)"(?!\w)|(?<!\w)'([^']+)'(?!\w)|`([^`]+)`|“([^”]+)”|‘([^’]+)’|(\S+)"""
+)
+_EDGE = ",.;:!?()[]{}"
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as written, without surrounding quotes or trailing punctuation
+    quoted: bool
+
+    @property
+    def key(self) -> str:
+        return self.text.lower()
+
+
+def tokens_of(instruction: str) -> list[Token]:
+    """The comment's words and quoted strings, `name=value` split in two."""
+    out: list[Token] = []
+    for match in _TOKEN.finditer(instruction):
+        quoted = next((g for g in match.groups()[:5] if g is not None), None)
+        if quoted is not None:
+            out.append(Token(quoted, True))
+            continue
+        raw = match.group(6)
+        name, equals, value = raw.partition("=")
+        if equals and name and value:
+            out += [Token(name.strip(_EDGE), False), Token("=", False)]
+            raw = value
+        text = re.sub(r"['’]s$", "", raw.rstrip(_EDGE).lstrip("([{"))  # octocat's -> octocat
+        if text:
+            out.append(Token(text, False))
+    return out
+
+
+def looks_like_id(text: str) -> bool:
+    """Digits, identifier punctuation or inner capitals: `tr_456`, `acme-web`, `S123`."""
+    return (
+        any(c.isdigit() for c in text)
+        or any(c in "_-./:@#,;" for c in text)
+        or any(c.isupper() for c in text[1:])
+    )
+
+
+def _names_of(field: Field, path_words: frozenset[str], tier: int) -> Iterator[tuple[str, ...]]:
+    """The word sequences that name `field` in a comment, by how surely they name it: 0 its
+    name as written or spelled out ("page size"), 1 its name without an identifier word
+    ("video" for `video_id`), 2 for a bare `id`, the resource it identifies ("post" for the id
+    of /posts/{id}). Names of tiers 1 and 2 are followed by ids only."""
+    spelled = humanise_identifier(field.name).split()
+    if tier == 0:
+        yield (field.name.lower(),)
+        if len(spelled) > 1:
+            yield tuple(spelled)
+        yield from ((phrase,) for phrase in _PHRASES.get(field.name.lower(), ()))
+    elif tier == 1 and len(spelled) > 1 and spelled[-1] in _ID_WORDS:
+        yield tuple(spelled[:-1])
+    elif tier == 2 and field.name.lower() in _BARE_IDS:
+        yield from ((word,) for word in sorted(path_words))
+
+
+def _matches(tokens: list[Token], at: int, name: tuple[str, ...]) -> bool:
+    if at + len(name) > len(tokens):
+        return False
+    said = [t.key for t in tokens[at : at + len(name)]]
+    if any(tokens[at + i].quoted for i in range(len(name))):
+        return False
+    return said == list(name) or (
+        len(name) == 1 and len(name[0]) > 2 and stem(said[0]) == stem(name[0])
+    )
+
+
+class CommentReader:
+    """Reads one comment for one operation. `operation` is the operation's own text (its path,
+    summary, operationId): its words name things and are not values; its path's words name the
+    resource a bare `id` field identifies."""
+
+    def __init__(self, instruction: str, operation: str = ""):
+        self.tokens = tokens_of(instruction)
+        self.instruction = instruction
+        self.vocabulary = frozenset(stem(w) for w in words(humanise_identifier(operation)))
+        paths = [t.rstrip(":") for t in operation.split() if t.startswith("/")]
+        literal = [s for p in paths for s in re.split(r"[/?#.]", p) if "{" not in s]
+        self.path_words = frozenset(
+            w for s in literal for w in humanise_identifier(s).split() if len(w) > 2
+        )
+
+    def values(self, fields: list[Field]) -> dict[str, Any]:
+        """Each field's value, surest names first; a value fills one field."""
+        taken: set[int] = set()
+        field_words = {f.name.lower() for f in fields}
+        found: dict[str, Any] = {}
+        for tier in range(4):
+            for field in fields:
+                if field.name in found:
+                    continue
+                for position, value in self._candidates(field, field_words, tier):
+                    if position not in taken:
+                        found[field.name] = value
+                        taken.add(position)
+                        break
+        for field in fields:
+            if field.name not in found and "email" in field.name.lower():
+                email = _EMAIL.search(self.instruction)
+                if email and email.group(0) not in found.values():
+                    found[field.name] = email.group(0)
+        return found
+
+    def _candidates(
+        self, field: Field, field_words: set[str], tier: int
+    ) -> Iterator[tuple[int, Any]]:
+        if tier == 3:
+            yield from self._enum_values(field)
+            yield from self._page_sizes(field)
+            return
+        id_only = tier > 0
+        for name in _names_of(field, self.path_words, tier):
+            for at in range(len(self.tokens)):
+                if not _matches(self.tokens, at, name):
+                    continue
+                position = at + len(name)
+                # "rename plan 7 to 'x'": after a resource's name, only its id.
+                if (
+                    not id_only
+                    and position < len(self.tokens)
+                    and self.tokens[position].key in _CONNECTORS
+                ):
+                    position += 1
+                if position >= len(self.tokens):
+                    continue
+                token = self.tokens[position]
+                last = position == len(self.tokens) - 1
+                if not self._is_value(token, field, tier, last, field_words):
+                    continue
+                text = token.text
+                if text[:1] == "#" and text[1:].isdigit():
+                    text = text[1:]  # "issue #17"
+                value = coerce(text, field.schema)
+                if value is not None:
+                    yield position, value
+
+    def _enum_values(self, field: Field) -> Iterator[tuple[int, Any]]:
+        """A word that is one of the field's enum values and not a word of the operation's
+        own text ("pull merged pull requests" for state: OPEN | MERGED | DECLINED)."""
+        spelled = {str(e).lower(): e for e in field.schema.get("enum") or [] if isinstance(e, str)}
+        for position, token in enumerate(self.tokens):
+            if (
+                token.key in spelled
+                and len(token.key) > 2
+                and token.key not in STOPWORDS
+                and stem(token.key) not in self.vocabulary
+            ):
+                yield position, spelled[token.key]
+
+    def _page_sizes(self, field: Field) -> Iterator[tuple[int, Any]]:
+        if re.sub(r"[^a-z]", "", field.name.lower()) not in _PAGE_SIZES:
+            return
+        if field.schema.get("type") not in ("integer", "number", "string"):
+            return
+        for position, token in enumerate(self.tokens):
+            if not token.text.isdigit():
+                continue
+            before = any(
+                _matches(self.tokens, position - len(n), n) for n in _SIZE_BEFORE if position
+            )
+            after = any(_matches(self.tokens, position + 1, n) for n in _SIZE_AFTER)
+            if before or after:
+                value = coerce(token.text, field.schema)
+                if value is not None:
+                    yield position, value
+
+    def _is_value(
+        self, token: Token, field: Field, tier: int, last: bool, field_words: set[str]
+    ) -> bool:
+        """Whether `token`, found after a name of `field`, is a value. A plain lowercase word is
+        one only where nothing follows it ("repos of user octocat"; "user reactions, 20 per
+        page" is not), or where the field's enum or type says which words are values."""
+        if token.quoted:
+            return True
+        if looks_like_id(token.text) or token.text[:1].isupper():
+            return not (token.key in field_words or token.key in _CONNECTORS)
+        constrained = bool(field.schema.get("enum")) or field.schema.get("type") == "boolean"
+        if tier == 2 or not (last or (constrained and tier == 0)):
+            return False
+        return not (
+            token.key in STOPWORDS
+            or token.key in _CONNECTORS
+            or token.key in field_words
+            or stem(token.key) in self.vocabulary
+            or not token.text.isalnum()
+        )
+
+
+def read_comment_values(
+    fields: list[Field], instruction: str, operation: str = ""
+) -> dict[str, Any]:
+    """Values the comment states next to the fields' names (see the module's docstring)."""
+    return CommentReader(instruction, operation).values(fields)
+
+
+def coerce(text: str, schema: dict[str, Any]) -> Any:
+    """`text` as the schema's type (None when it is not one, or outside the enum)."""
+    kind = schema.get("type")
+    enum = schema.get("enum")
+    value: Any = text
+    try:
+        if kind == "integer":
+            value = int(text)
+        elif kind == "number":
+            value = float(text)
+            value = int(value) if value.is_integer() and "." not in text else value
+        elif kind == "boolean":
+            if text.lower() not in ("true", "false", "yes", "no"):
+                return None
+            value = text.lower() in ("true", "yes")
+        elif kind == "array":
+            items = [coerce(part, schema.get("items") or {}) for part in text.split(",")]
+            return None if any(i is None for i in items) else items
+    except ValueError:
+        return None
+    if enum and value not in enum:
+        return None
+    return value
+
+
+class Grounding:
+    """Whether a model's value for a field is one the comment states: a whole word or quoted
+    text of the comment (or of the nearby code), not a piece of one ("123" of `in_123`), not a
+    word of the operation's own text or of the API's name, and not a value the comment puts next
+    to another field's name."""
+
+    def __init__(self, reader: CommentReader, context: str = "", api_words: str = ""):
+        self.reader = reader
+        self.context = tokens_of(context)
+        self.api_words = frozenset(words(api_words))
+
+    def unstated(self, value: Any, field: Field, fields: list[Field]) -> str:
+        """Why `value` is not stated for `field` ("" when it is)."""
+        if isinstance(value, bool):
+            spelled = humanise_identifier(field.name)
+            said = humanise_identifier(self.reader.instruction)
+            return "" if spelled and spelled in said else "boolean not stated"
+        if isinstance(value, list):
+            if value and all(not self.unstated(v, field, fields) for v in value):
+                return ""
+            return "list not stated"
+        if isinstance(value, (int, float)):
+            text = str(int(value)) if float(value).is_integer() else str(value)
+        elif isinstance(value, str):
+            text = value.strip()
+        else:
+            return "unsupported value"
+        if not text:
+            return "empty"
+        if len(text) > 0.6 * len(self.reader.instruction) and len(text) > 12:
+            return "the whole comment, not a value in it"
+        position = self._position(text)
+        if position is None:
+            if any(_same_text(t, text) for t in self.context):
+                return ""
+            return "not a word or quoted text of the comment"
+        token = self.reader.tokens[position]
+        if not token.quoted and not looks_like_id(token.text) and not token.text[:1].isupper():
+            key = token.key
+            if (
+                key in STOPWORDS
+                or key in _CONNECTORS
+                or key in self.api_words
+                or stem(key) in self.reader.vocabulary
+            ):
+                return "a word of the request, not a value"
+            # A plain word is a value where the enum says so or where the field is named next
+            # to it ("in dev namespace"); elsewhere it is the request's own ("random names").
+            constrained = bool(field.schema.get("enum")) or field.schema.get("type") == "boolean"
+            beside = self.reader.tokens[max(position - 1, 0) : position + 2]
+            if not constrained and not any(self._names(t, field) for t in beside):
+                return "a plain word not said of this parameter"
+        before = self.reader.tokens[position - 1] if position > 0 else None
+        if before is not None and self._names_another(before, field, fields):
+            return "the comment gives it to another parameter"
+        if field.location == "header" and not (before is not None and self._names(before, field)):
+            return "a header the comment does not name"
+        if before is not None and _other_end(before.key, field.name):
+            return "the other end of the range"  # "from 2024-01-01" is not an end date
+        return ""
+
+    def _position(self, text: str) -> int | None:
+        tokens = self.reader.tokens
+        for position, token in enumerate(tokens):
+            if _same_text(token, text):
+                return position
+        # A name of capitalised words: "Acme Corp".
+        parts = text.split()
+        for at in range(len(tokens) - len(parts) + 1):
+            run = tokens[at : at + len(parts)]
+            if len(parts) > 1 and all(
+                t.text == p and p[:1].isupper() for t, p in zip(run, parts, strict=True)
+            ):
+                return at
+        return None
+
+    def _names(self, token: Token, field: Field) -> bool:
+        """Whether `token` is a one-word name of `field` or the last word of its name."""
+        spelled = humanise_identifier(field.name).split()
+        names = [n for tier in (0, 1) for n in _names_of(field, self.reader.path_words, tier)]
+        names += [(w,) for w in spelled[-1:] if w not in _ID_WORDS]
+        return any(len(n) == 1 and _matches([token], 0, n) for n in names)
+
+    def _names_another(self, before: Token, field: Field, fields: list[Field]) -> bool:
+        return not self._names(before, field) and any(
+            self._names(before, f) for f in fields if f.name != field.name
+        )
+
+
+def _same_text(token: Token, text: str) -> bool:
+    written = token.text[1:] if token.text[:1] == "#" and token.text[1:].isdigit() else token.text
+    return written == text
+
+
+_RANGE_STARTS = frozenset({"from", "since", "after", "starting", "beginning"})
+_RANGE_ENDS = frozenset({"to", "until", "till", "before", "ending", "through"})
+_START_FIELDS = frozenset({"start", "from", "since", "after", "begin", "min", "oldest"})
+_END_FIELDS = frozenset({"end", "to", "until", "before", "max", "newest"})
+
+
+def _other_end(said_before: str, field_name: str) -> bool:
+    """A value said as a range's start given to an end field, or the reverse."""
+    named = set(humanise_identifier(field_name).split())
+    return bool(
+        (said_before in _RANGE_STARTS and named & _END_FIELDS and not named & _START_FIELDS)
+        or (said_before in _RANGE_ENDS and named & _START_FIELDS and not named & _END_FIELDS)
+    )

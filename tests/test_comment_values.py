@@ -1,0 +1,112 @@
+"""The comment reader and the grounding of a model's values (index/comment_values.py), on fields
+as real specs give them; the model itself is exercised in test_model_runtime.py."""
+
+from __future__ import annotations
+
+from apicall.index.arguments import Field, fill_fields
+from apicall.index.comment_values import CommentReader, Grounding, read_comment_values
+
+STRING = {"type": "string", "maxLength": 48}
+INTEGER = {"type": "integer"}
+
+
+def fields(*specs: tuple[str, str, dict]) -> list[Field]:
+    return [Field(name, location, schema, False) for name, location, schema in specs]
+
+
+def test_a_value_next_to_its_fields_name_lands_and_little_words_are_skipped():
+    asked = fields(("version", "body", STRING), ("ttl", "body", INTEGER))
+    assert read_comment_values(asked, "upgrade db major version to 16, ttl 60") == {
+        "version": "16",
+        "ttl": 60,
+    }
+    permission = fields(("permission", "body", STRING))
+    assert read_comment_values(permission, "grant the team admin permission on the repo") == {}
+
+
+def test_bare_lowercase_values_land_where_nothing_follows_them():
+    user = fields(("user", "path", STRING))
+    op = "GET /users/{user}/repos: List repositories for a user"
+    assert read_comment_values(user, "repos of user octocat", op) == {"user": "octocat"}
+    # "reactions" is a word of the operation and the comment goes on: no value.
+    reactions = fields(("user", "query", STRING), ("count", "query", INTEGER))
+    said = read_comment_values(
+        reactions, "slack: grab user reactions, 20 per page", "GET /reactions.list"
+    )
+    assert said == {"count": 20}
+
+
+def test_ids_land_in_the_field_their_resource_names():
+    asked = fields(("channel_id", "path", INTEGER), ("video_id", "path", INTEGER))
+    assert read_comment_values(asked, "vimeo captions for video 555 in channel 12") == {
+        "video_id": 555,
+        "channel_id": 12,
+    }
+    bare = fields(("id", "path", STRING), ("build_id", "path", INTEGER))
+    op = "GET /projects/{id}/builds/{build_id}/artifacts: Download the artifacts"
+    assert read_comment_values(bare, "download artifacts for build 88 in project 42", op) == {
+        "build_id": 88,
+        "id": "42",
+    }
+
+
+def test_page_sizes_enums_and_lists_are_read():
+    page = fields(
+        ("per_page", "query", INTEGER), ("sort", "query", {**STRING, "enum": ["newest", "popular"]})
+    )
+    assert read_comment_values(page, "load image licenses, newest first, 50 per page") == {
+        "per_page": 50,
+        "sort": "newest",
+    }
+    ids = fields(("ids", "query", {"type": "array", "items": {"type": "string"}}))
+    assert read_comment_values(ids, "artists with ids abc,def") == {"ids": ["abc", "def"]}
+
+
+def test_quoted_values_keep_their_words_and_one_value_fills_one_field():
+    asked = fields(("title", "body", STRING), ("key", "body", STRING))
+    assert read_comment_values(asked, 'register public key titled "laptop"') == {"title": "laptop"}
+
+
+def grounding(comment: str, operation: str = "", api: str = "") -> Grounding:
+    return Grounding(CommentReader(comment, operation), api_words=api)
+
+
+def test_grounding_keeps_whole_stated_values_only():
+    asked = fields(("invoice", "path", STRING), ("account_tax_ids", "body", STRING))
+    check = grounding("set stripe invoice in_123 due in 30 days", api="stripe")
+    assert check.unstated("in_123", asked[0], asked) == ""
+    assert check.unstated("123", asked[1], asked)  # a piece of in_123
+    assert check.unstated("stripe", asked[1], asked)  # the API's name
+    assert check.unstated("due in 30 days", asked[1], asked)  # not a word or quoted text
+
+
+def test_grounding_refuses_a_value_the_comment_gives_another_field():
+    asked = fields(("occurrence_id", "query", STRING), ("webinarId", "path", INTEGER))
+    check = grounding("fetch zoom webinar 987654321 details")
+    assert check.unstated("987654321", asked[0], asked)
+    assert check.unstated(987654321, asked[1], asked) == ""
+
+
+def test_grounding_refuses_plain_words_not_said_of_the_field():
+    asked = fields(("variation", "query", STRING), ("namespace", "path", STRING))
+    check = grounding("read k8s resourcequota status for compute-quota in dev namespace")
+    assert check.unstated("dev", asked[1], asked) == ""
+    assert check.unstated("dev", asked[0], asked)
+    assert grounding("hit the shakespeare api for 5 random names").unstated(
+        "random", asked[0], asked
+    )
+
+
+def test_fill_fields_keeps_only_the_grounded_part_of_a_models_answer():
+    asked = fields(
+        ("limit", "query", INTEGER), ("filter", "query", STRING), ("user", "query", STRING)
+    )
+
+    def model(remaining: list[Field]) -> str:
+        assert [f.name for f in remaining] == ["filter", "user"]  # limit was read already
+        return '{"filter": "limit 20", "user": "octocat"}'
+
+    result = fill_fields(asked, "list gists of user octocat, limit 20", propose=model)
+    assert result.arguments == {"limit": 20, "user": "octocat"}
+    assert result.sources == {"limit": "comment", "user": "model"}
+    assert set(result.rejected) == {"filter"}
