@@ -112,6 +112,15 @@ def _result(method: str, path: str, summary: str, score: float) -> SearchResult:
     )
 
 
+def test_an_aws_query_action_listed_by_get_and_post_is_listed_once():
+    path = "/#Action=DeleteClientVpnEndpoint"
+    get = _result("GET", path, "Deletes the Client VPN endpoint", 0.033)
+    post = _result("POST", path, "Deletes the Client VPN endpoint", 0.032)
+    other = _result("GET", "/#Action=DescribeClientVpnEndpoints", "Describes endpoints", 0.031)
+    listed = rerank([get, post, other], "delete the client vpn endpoint").candidates
+    assert [hit.path for hit, _ in listed] == [path, "/#Action=DescribeClientVpnEndpoints"]
+
+
 def test_the_verb_of_the_instruction_breaks_a_near_tie():
     item = _result("GET", "/calendars/{calendarId}/events/{eventId}", "Returns an event", 0.0330)
     collection = _result("GET", "/calendars/{calendarId}/events", "Returns events", 0.0328)

@@ -3,6 +3,7 @@ in seconds over the fixture specs; the real run is `apicall train`, docs/TRAININ
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -154,3 +155,26 @@ def test_loss_curves_show_the_retriever_only_when_this_run_trained_it():
     ]
     reranker_only = loss_curves([], [0.5, 0.6], [0.4, 0.45])
     assert [a.get_title() for a in reranker_only.axes] == ["reranker: NDCG@1"]
+
+
+def test_an_aws_query_action_by_get_or_post_is_one_call():
+    path = "/#Action=CreateVerifiedAccessInstance"
+    operation = training_data.Operation(
+        "op", "amazonaws.com/ec2.json", "Amazon EC2", "GET", path, "", "", ""
+    )
+    post = SearchResult(
+        "x",
+        "Amazon EC2",
+        "amazonaws.com",
+        "POST",
+        path,
+        "",
+        "",
+        "",
+        "d/amazonaws.com/ec2.json",
+        1.0,
+    )
+    assert is_answer(post, operation)
+    assert not is_answer(dataclasses.replace(post, method="DELETE"), operation)
+    rest = dataclasses.replace(operation, path="/instances")
+    assert not is_answer(dataclasses.replace(post, path="/instances"), rest)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..api_words import ApiWords
-from ..calls import same_call_keys
+from ..calls import same_call_keys, same_method
 from ..embed import Embedder
 from ..ranking import (
     FEATURES,
@@ -34,7 +34,7 @@ def is_answer(hit: SearchResult, operation: Operation, servers: str = "") -> boo
     the same API name (GitHub's Enterprise copies), or, given the operation's `servers`, of a spec
     that serves it from the same concrete server (Spotify's spec and its fixed copy): the same
     call, which no comment can tell apart."""
-    if hit.method.upper() != operation.method or hit.path != operation.path:
+    if hit.path != operation.path or not same_method(hit.path, hit.method, operation.method):
         return False
     if hit.spec.endswith("/" + operation.spec) or hit.api_name == operation.api:
         return True
