@@ -60,6 +60,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 class Token:
     text: str  # as written, without surrounding quotes or trailing punctuation
     quoted: bool
+    ends_clause: bool = False  # a comma or a full stop followed it
 
     @property
     def key(self) -> str:
@@ -81,7 +82,7 @@ def tokens_of(instruction: str) -> list[Token]:
             raw = value
         text = re.sub(r"['’]s$", "", raw.rstrip(_EDGE).lstrip("([{"))  # octocat's -> octocat
         if text:
-            out.append(Token(text, False))
+            out.append(Token(text, False, raw[-1] in ",;.!?"))
     return out
 
 
@@ -327,8 +328,18 @@ class Grounding:
             beside = self.reader.tokens[max(position - 1, 0) : position + 2]
             if not constrained and not any(self._names(t, field) for t in beside):
                 return "a plain word not said of this parameter"
-        before = self.reader.tokens[position - 1] if position > 0 else None
-        if before is not None and self._names_another(before, field, fields):
+        tokens = self.reader.tokens
+        before = tokens[position - 1] if position > 0 else None
+        after = tokens[position + 1] if position + 1 < len(tokens) else None
+        if tokens[position].ends_clause or not (
+            before is None or before.key in STOPWORDS or before.key in _CONNECTORS
+        ):
+            after = None  # "survey 123 response r-9": 123 is the survey's
+        beside = [t for t in (before, after) if t is not None]
+        # "webinar 987654321" is not an occurrence id, "in 3 days" not a city.
+        if not any(self._names(t, field) for t in beside) and any(
+            self._names_another(t, field, fields) for t in beside
+        ):
             return "the comment gives it to another parameter"
         if field.location == "header" and not (before is not None and self._names(before, field)):
             return "a header the comment does not name"

@@ -104,6 +104,15 @@ def test_argument_filling_puts_stated_values_in_the_right_parameters(runtime):
     }
 
 
+def test_a_bare_lowercase_value_lands_and_a_little_word_does_not(runtime):
+    forecast = records("weather_v31.yaml")["getForecast"]
+    said = fill_arguments(LlamaCallModel(runtime), forecast, "weather forecast for city oslo")
+    assert said.arguments == {"city": "oslo"} and said.sources == {"city": "comment"}
+    # "city in 3 days": "in" is no city, and 3 is said of the days, not of the city.
+    later = fill_arguments(LlamaCallModel(runtime), forecast, "the forecast for the city in 3 days")
+    assert "city" not in later.arguments
+
+
 def test_model_values_not_in_the_comment_are_dropped(runtime):
     pets = records("petstore_v2.json")
     # No literal value in the comment: the model is not even asked.
