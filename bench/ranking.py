@@ -305,10 +305,15 @@ def report() -> None:
         "copy) counts as the answer, as it already did for copies with the same title; "
         "e-same-call is e's engine (a git worktree of 4105561, `--code`) counted so, and its "
         "rank latency was taken while a training run shared the cores (not comparable). "
-        "f-sibling-gaps (shipped) lists such copies once, and its reranker also reads each "
+        "f-sibling-gaps (shipped until 8dc1dc5) lists such copies once, and its reranker also "
+        "reads each "
         "candidate against the best of its list (15 features' gap to the list's best), the "
         "path's and the name's words the comment leaves unsaid, and the candidate's rank among "
-        "its API's candidates.",
+        "its API's candidates. From f2-aws-rule on, an AWS query action listed by GET and by "
+        "POST (GET and POST /#Action=CreateVerifiedAccessInstance; AWS's query protocol takes "
+        "either) is one call and either counts as the answer (index/calls.call_method); "
+        "f2-aws-rule is f's engine (a git worktree of 0cec902, `--code`) counted so. "
+        "g-aws-twins (shipped) also lists the two once; that changes nothing measurable here.",
         "",
         "Commands:",
         "",
