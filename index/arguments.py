@@ -164,7 +164,9 @@ def fill_arguments(
             return model.propose_values(record, remaining, instruction, context, control)
 
     api_words = f"{record.api_name} {record.api_provider}"
-    operation = f"{record.functionality or record.summary} {record.operation_id} {record.path}"
+    operation = (
+        f"{record.functionality or record.endpoint_name} {record.operation_id} {record.path}"
+    )
     fields = select_fields(fillable_fields(record), instruction)
     return fill_fields(fields, instruction, context, propose, api_words, operation)
 
