@@ -202,3 +202,11 @@ def test_the_files_extension_picks_the_language(fixture_index):
     assert unknown.stderr.strip() == (
         "apicall: notes.txt: no language known for this extension; give --lang"
     )
+
+
+def test_an_operation_without_a_summary_is_filled_from_the_comment():
+    spec = base_spec()
+    del spec["paths"]["/items/{itemId}"]["post"]["summary"]
+    record = extract_operations(spec, "hostile.json", "h").records[0]
+    result = fill_arguments(None, record, "create item abc-1, limit 5")
+    assert result.arguments == {"itemId": "abc-1", "limit": "5"}  # limit is a string here
