@@ -21,23 +21,17 @@ from apicall.index.arguments import fill_fields
 from apicall.index.learning import data as training_data
 from apicall.model_runtime.config import ModelConfig
 from apicall.model_runtime.runtime import ModelRuntime
-from apicall.model_runtime.training.evaluate import score_fill
+from apicall.model_runtime.training.evaluate import FillCounts, score_fill
 from apicall.model_runtime.training.tasks import TaskItem, fill_items
 from tqdm import tqdm
 
 
 def reader_only(items: list[TaskItem]) -> dict[str, float]:
-    stated = given = exact = 0
+    counts = FillCounts()
     for item in items:
-        gold = json.loads(item.answer)
         said = fill_fields(list(item.fields), item.comment, "", None, item.api, item.operation)
-        stated += len(gold)
-        given += len(said.arguments)
-        exact += sum(str(gold.get(k)) == str(v) for k, v in said.arguments.items() if k in gold)
-    return {
-        "inserted_precision": round(100.0 * exact / max(given, 1), 1),
-        "inserted_recall": round(100.0 * exact / max(stated, 1), 1),
-    }
+        counts.add(json.loads(item.answer), said.arguments)
+    return {"inserted_precision": counts.precision(), "inserted_recall": counts.recall()}
 
 
 def main() -> None:

@@ -66,6 +66,16 @@ class Token:
     def key(self) -> str:
         return self.text.lower()
 
+    @property
+    def plain(self) -> bool:
+        """A plain word: not quoted, nothing id-like, not capitalised."""
+        return not self.quoted and not looks_like_id(self.text) and not self.text[:1].isupper()
+
+    @property
+    def written(self) -> str:
+        """The text as a value: "#17" is issue 17."""
+        return self.text[1:] if self.text[:1] == "#" and self.text[1:].isdigit() else self.text
+
 
 def tokens_of(instruction: str) -> list[Token]:
     """The comment's words and quoted strings, `name=value` split in two."""
@@ -110,6 +120,11 @@ def _names_of(field: Field, path_words: frozenset[str], tier: int) -> Iterator[t
         yield tuple(spelled[:-1])
     elif tier == 2 and field.name.lower() in _BARE_IDS:
         yield from ((word,) for word in sorted(path_words))
+
+
+def _constrained(field: Field) -> bool:
+    """The field's enum or boolean type says which words are values."""
+    return bool(field.schema.get("enum")) or field.schema.get("type") == "boolean"
 
 
 def _matches(tokens: list[Token], at: int, name: tuple[str, ...]) -> bool:
@@ -185,10 +200,7 @@ class CommentReader:
                 last = position == len(self.tokens) - 1
                 if not self._is_value(token, field, tier, last, field_words):
                     continue
-                text = token.text
-                if text[:1] == "#" and text[1:].isdigit():
-                    text = text[1:]  # "issue #17"
-                value = coerce(text, field.schema)
+                value = coerce(token.written, field.schema)
                 if value is not None:
                     yield position, value
 
@@ -230,18 +242,17 @@ class CommentReader:
         page" is not), or where the field's enum or type says which words are values."""
         if token.quoted:
             return True
-        if looks_like_id(token.text) or token.text[:1].isupper():
+        if not token.plain:
             return not (token.key in field_words or token.key in _CONNECTORS)
-        constrained = bool(field.schema.get("enum")) or field.schema.get("type") == "boolean"
-        if tier == 2 or not (last or (constrained and tier == 0)):
+        if tier == 2 or not (last or (_constrained(field) and tier == 0)):
             return False
         return not (
-            token.key in STOPWORDS
-            or token.key in _CONNECTORS
-            or token.key in field_words
-            or stem(token.key) in self.vocabulary
-            or not token.text.isalnum()
+            self.is_request_word(token.key) or token.key in field_words or not token.text.isalnum()
         )
+
+    def is_request_word(self, key: str) -> bool:
+        """A little word or a word of the operation's own text: the request's, not a value."""
+        return key in STOPWORDS or key in _CONNECTORS or stem(key) in self.vocabulary
 
 
 def read_comment_values(
@@ -313,20 +324,13 @@ class Grounding:
                 return ""
             return "not a word or quoted text of the comment"
         token = self.reader.tokens[position]
-        if not token.quoted and not looks_like_id(token.text) and not token.text[:1].isupper():
-            key = token.key
-            if (
-                key in STOPWORDS
-                or key in _CONNECTORS
-                or key in self.api_words
-                or stem(key) in self.reader.vocabulary
-            ):
+        if token.plain:
+            if self.reader.is_request_word(token.key) or token.key in self.api_words:
                 return "a word of the request, not a value"
             # A plain word is a value where the enum says so or where the field is named next
             # to it ("in dev namespace"); elsewhere it is the request's own ("random names").
-            constrained = bool(field.schema.get("enum")) or field.schema.get("type") == "boolean"
             beside = self.reader.tokens[max(position - 1, 0) : position + 2]
-            if not constrained and not any(self._names(t, field) for t in beside):
+            if not _constrained(field) and not any(self._names(t, field) for t in beside):
                 return "a plain word not said of this parameter"
         tokens = self.reader.tokens
         before = tokens[position - 1] if position > 0 else None
@@ -376,8 +380,7 @@ class Grounding:
 
 
 def _same_text(token: Token, text: str) -> bool:
-    written = token.text[1:] if token.text[:1] == "#" and token.text[1:].isdigit() else token.text
-    return written == text
+    return token.written == text
 
 
 _RANGE_STARTS = frozenset({"from", "since", "after", "starting", "beginning"})

@@ -63,8 +63,8 @@ def score_fill(
     """The model's raw proposals for all the fields asked about, and what the product inserts:
     the comment reader's values, then the model's for the rest, each kept only when grounded
     (index/arguments.fill_fields, the run-time path)."""
-    raw = _FillCounts()
-    inserted = _FillCounts()
+    raw = FillCounts()
+    inserted = FillCounts()
     valid = credentials = 0
     latencies = []
     for item in items:
@@ -102,7 +102,7 @@ def score_fill(
     }
 
 
-class _FillCounts:
+class FillCounts:
     """Values stated by the gold answers, values given, and those exactly right."""
 
     def __init__(self) -> None:
