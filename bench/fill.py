@@ -2,7 +2,11 @@
 the reader with the base model and with the shipped adapter (index/arguments.fill_fields, the
 run-time path), against the values each comment states (../shared/training).
 
-    .venv/bin/python bench/fill.py --items 300 [--split train] [--no-model]
+    .venv/bin/python bench/fill.py --items 300 [--split train] [--no-model | --no-base]
+        [--adapter FILE]
+
+--adapter scores another GGUF LoRA adapter (a candidate from `apicall train --model
+--artifacts DIR`) in place of the shipped one.
 
 Items are the fill items of `apicall train --model` (model_runtime/training/tasks.fill_items:
 the fields the run-time selection asks about, the values the comment states among them, and a
@@ -16,6 +20,7 @@ import argparse
 import json
 import random
 import sys
+from pathlib import Path
 
 from apicall.index.arguments import fill_fields
 from apicall.index.learning import data as training_data
@@ -39,6 +44,8 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=300)
     parser.add_argument("--split", default="dev", choices=["train", "dev"])
     parser.add_argument("--no-model", action="store_true", help="the comment reader only")
+    parser.add_argument("--no-base", action="store_true", help="without the base model's row")
+    parser.add_argument("--adapter", type=Path, help="this adapter instead of the shipped one")
     args = parser.parse_args()
     data = training_data.load()
     comments = list(data.comments_in(args.split))
@@ -46,10 +53,14 @@ def main() -> None:
     items = fill_items(data, comments)[: args.items]
     rows = {"comment reader only": reader_only(items)}
     if not args.no_model:
-        for label, config in (
-            ("reader + base model", ModelConfig(base_only=True, request_timeout_s=60)),
-            ("reader + fine-tuned adapter", ModelConfig(request_timeout_s=60)),
-        ):
+        tuned = ModelConfig(request_timeout_s=60)
+        if args.adapter:
+            tuned = ModelConfig(lora_path=args.adapter, request_timeout_s=60)
+        configs = [("reader + fine-tuned adapter", tuned)]
+        if not args.no_base:
+            base = ModelConfig(base_only=True, request_timeout_s=60)
+            configs.insert(0, ("reader + base model", base))
+        for label, config in configs:
             runtime = ModelRuntime(config)
             runtime.start_loading()
             runtime.wait_ready(120)

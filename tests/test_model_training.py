@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from apicall.index.control import RequestControl
+from apicall.index.learning.data import Comment, Operation, TrainingData
 from apicall.model_runtime.choose import choose_candidate
 from apicall.model_runtime.config import ModelConfig, bundled_model_path
 from apicall.model_runtime.freegen import generate_call
@@ -16,7 +17,7 @@ from apicall.model_runtime.prompts import choice_messages, paper_prompt
 from apicall.model_runtime.runtime import ModelRuntime
 from apicall.model_runtime.training.adapter import write_gguf_adapter
 from apicall.model_runtime.training.lora import LoraRecipe, load_base, train_lora
-from apicall.model_runtime.training.tasks import TaskItem
+from apicall.model_runtime.training.tasks import TaskItem, fill_items
 
 from tests.conftest import FIXTURES, SPECS
 from tests.test_cli import apicall
@@ -106,6 +107,36 @@ def test_a_missing_or_corrupt_adapter_leaves_the_base_model_working(adapter, tmp
         assert "\n" not in error
         assert 0 <= index < len(LINES) or index == -1
         assert abs(sum(probabilities) - 1.0) < 1e-6
+
+
+def test_fill_items_train_the_model_on_what_the_comment_reader_leaves():
+    """Scored items ask about every selected field and hold every stated value; the items the
+    model trains on ask only about the fields the comment reader leaves, as the run time does."""
+    operation = Operation(
+        "w1",
+        "weather.json",
+        "Weather",
+        "GET",
+        "/forecast",
+        "getForecast",
+        "Forecast for a city",
+        "",
+        params=(
+            {"name": "days", "in": "query", "type": "integer"},
+            {"name": "city", "in": "query", "type": "string"},
+        ),
+        split="train",
+    )
+    comment = Comment("w1", "forecast for Oslo, days 3", False, {"days": 3, "city": "Oslo"})
+    data = TrainingData({"w1": operation}, [comment], [])
+    (scored,) = fill_items(data, [comment])
+    assert {f.name for f in scored.fields} == {"days", "city"}
+    assert json.loads(scored.answer) == {"days": 3, "city": "Oslo"}
+    (trained,) = fill_items(data, [comment], asked="left")
+    assert [f.name for f in trained.fields] == ["city"]  # "days 3": the reader's
+    assert json.loads(trained.answer) == {"city": "Oslo"}
+    assert "Parameters: city (string, query)\n" in trained.messages[-1]["content"]
+    assert "days (integer" in scored.messages[-1]["content"]
 
 
 @pytest.mark.slow
