@@ -146,6 +146,7 @@ class CommentReader:
     def __init__(self, instruction: str, operation: str = ""):
         self.tokens = tokens_of(instruction)
         self.instruction = instruction
+        self._sole_date: str | None = None
         self.vocabulary = frozenset(stem(w) for w in words(humanise_identifier(operation)))
         paths = [t.rstrip(":") for t in operation.split() if t.startswith("/")]
         literal = [s for p in paths for s in re.split(r"[/?#.]", p) if "{" not in s]
@@ -157,6 +158,9 @@ class CommentReader:
         """Each field's value, surest names first; a value fills one field."""
         taken: set[int] = set()
         field_words = {f.name.lower() for f in fields}
+        # "on 2020-08-01" dates the one field that is only a date, and no field of two.
+        dated = [f.name for f in fields if not _range_end(f.name) and _is_date_name(f.name)]
+        self._sole_date = dated[0] if len(dated) == 1 else None
         found: dict[str, Any] = {}
         for tier in range(4):
             for field in fields:
@@ -167,11 +171,48 @@ class CommentReader:
                         found[field.name] = value
                         taken.add(position)
                         break
+        unfilled = [f for f in fields if f.location == "path" and f.name not in found]
+        if len(unfilled) == 1 and humanise_identifier(unfilled[0].name).split()[-1:] in (
+            [[w] for w in _ID_WORDS]
+        ):
+            # The one path parameter left, and the one id the comment states ("cancel signature
+            # request 33" for sign_request_id, "read achievement CgkI12EAIQ").
+            ids = [p for p in self._sole_ids(field_words) if p not in taken]
+            value = (
+                coerce(self.tokens[ids[0]].written, unfilled[0].schema) if len(ids) == 1 else None
+            )
+            if value is not None:
+                found[unfilled[0].name] = value
+                taken.add(ids[0])
         for field in fields:
             if field.name not in found and "email" in field.name.lower():
                 email = _EMAIL.search(self.instruction)
                 if email and email.group(0) not in found.values():
                     found[field.name] = email.group(0)
+        return found
+
+    def _sole_ids(self, field_words: set[str]) -> list[int]:
+        """Where the comment states an identifier: quoted text, or a token with two digits or
+        a digit and identifier punctuation (not "v2", "s3"), not a count ("last 50 tweets")."""
+        found = []
+        for position, token in enumerate(self.tokens):
+            digits = sum(c.isdigit() for c in token.text)
+            if token.key in field_words or self.is_request_word(token.key) or "@" in token.text:
+                continue
+            before = self.tokens[position - 1].key if position else ""
+            if before in _NEW_VALUE or re.fullmatch(r"\d+(ms|s|m|h|d|k|mb|gb)", token.key):
+                continue  # "rename it to 'x'" names the new value; "10s" is a duration
+            punctuated = any(c in "_-.:" for c in token.text)
+            if token.text[:1] in "/+" or not (
+                token.quoted or digits >= 2 or (digits and punctuated)
+            ):
+                continue
+            if token.text.isdigit():
+                after = self.tokens[position + 1].key if position + 1 < len(self.tokens) else ""
+                plural_after = after.endswith("s") and not after.endswith("ss")
+                if before in _COUNT_BEFORE or (plural_after and int(token.text) < 1000):
+                    continue
+            found.append(position)
         return found
 
     def _candidates(
@@ -180,6 +221,8 @@ class CommentReader:
         if tier == 3:
             yield from self._enum_values(field)
             yield from self._page_sizes(field)
+            yield from self._dates(field)
+            yield from self._the_author(field)
             return
         id_only = tier > 0
         for name in _names_of(field, self.path_words, tier):
@@ -233,6 +276,33 @@ class CommentReader:
                 value = coerce(token.text, field.schema)
                 if value is not None:
                     yield position, value
+
+    def _dates(self, field: Field) -> Iterator[tuple[int, Any]]:
+        """A date where the word before it says which end of a range it is ("since
+        2024-01-01" for start_date, "to 2024-01-31" for EndDate), or said "on"/"for" a
+        field that is only a date ("departureDate")."""
+        if field.schema.get("type") != "string":
+            return
+        end = _range_end(field.name)
+        for position, token in enumerate(self.tokens):
+            if not position or not _DATE.fullmatch(token.text):
+                continue
+            before = self.tokens[position - 1].key
+            says = "start" if before in _DATE_STARTS else "end" if before in _DATE_ENDS else ""
+            on_its_day = before in ("on", "for") and field.name == self._sole_date
+            if (says and says == end) or on_its_day:
+                yield position, token.text
+
+    def _the_author(self, field: Field) -> Iterator[tuple[int, Any]]:
+        """ "me" for a user's field where the comment asks about its author's own ("labels for
+        me", "user me"): the APIs that take it (Gmail's userId, Trello's idMember) say so."""
+        named = set(humanise_identifier(field.name).lower().split())
+        if field.schema.get("type") != "string" or not named & _USER_WORDS:
+            return
+        said_before = _BEFORE_ME | named
+        for position, token in enumerate(self.tokens):
+            if token.key == "me" and position and self.tokens[position - 1].key in said_before:
+                yield position, "me"
 
     def _is_value(
         self, token: Token, field: Field, tier: int, last: bool, field_words: set[str]
@@ -387,6 +457,34 @@ _RANGE_STARTS = frozenset({"from", "since", "after", "starting", "beginning"})
 _RANGE_ENDS = frozenset({"to", "until", "till", "before", "ending", "through"})
 _START_FIELDS = frozenset({"start", "from", "since", "after", "begin", "min", "oldest"})
 _END_FIELDS = frozenset({"end", "to", "until", "before", "max", "newest"})
+_START_PREFIXES = ("start", "from", "since", "after", "begin")
+_END_PREFIXES = ("end", "until", "before")
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_DATE_STARTS = _RANGE_STARTS | {"between"}
+_DATE_ENDS = _RANGE_ENDS | {"and"}
+_NEW_VALUE = frozenset({"to", "as", "named", "called", "titled"})
+_COUNT_BEFORE = frozenset(
+    {"last", "first", "top", "latest", "newest", "recent", "next", "max", "limit", "oldest"}
+)
+_USER_WORDS = frozenset({"user", "userid", "member", "owner", "assignee", "player"})
+_BEFORE_ME = frozenset({"for", "user", "member", "of", "by", "to", "as", "is", "="})
+
+
+def _range_end(field_name: str) -> str:
+    """ "start" or "end" for a field that bounds a range (start_date, fromdate, madeWhenFrom,
+    EndDate, todate), "" for any other."""
+    named = humanise_identifier(field_name).lower().split()
+    starts = any(w in _START_FIELDS or w.startswith(_START_PREFIXES) for w in named)
+    ends = any(w in _END_FIELDS or w.startswith(_END_PREFIXES) or w == "todate" for w in named)
+    if starts == ends:
+        return ""
+    return "start" if starts else "end"
+
+
+def _is_date_name(field_name: str) -> bool:
+    return bool(set(humanise_identifier(field_name).lower().split()) & {"date", "day"})
 
 
 def _other_end(said_before: str, field_name: str) -> bool:

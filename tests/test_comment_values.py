@@ -50,6 +50,49 @@ def test_ids_land_in_the_field_their_resource_names():
     }
 
 
+def test_dates_land_at_the_end_of_the_range_the_comment_says():
+    usage = fields(
+        ("Category", "query", STRING), ("StartDate", "query", STRING), ("EndDate", "query", STRING)
+    )
+    said = read_comment_values(usage, "pull daily sms usage from 2024-01-01 to 2024-01-31")
+    assert said == {"StartDate": "2024-01-01", "EndDate": "2024-01-31"}
+    since = fields(("madeWhenFrom", "query", STRING), ("madeWhenTo", "query", STRING))
+    assert read_comment_values(since, "written statements made since 2024-01-01") == {
+        "madeWhenFrom": "2024-01-01"
+    }
+    flight = fields(("departureDate", "query", STRING), ("returnDate", "query", STRING))
+    assert read_comment_values(flight, "cheapest flight on 2020-08-01") == {}  # two dates
+    one = fields(("departureDate", "query", STRING))
+    assert read_comment_values(one, "cheapest flight on 2020-08-01") == {
+        "departureDate": "2020-08-01"
+    }
+
+
+def test_me_is_a_users_value_only_where_the_comment_asks_for_its_own():
+    gmail = fields(("userId", "path", STRING), ("id", "path", STRING))
+    assert read_comment_values(gmail, "grab sendas aliases for me") == {"userId": "me"}
+    assert read_comment_values(gmail, "show me the labels") == {}
+    assert read_comment_values(fields(("name", "path", STRING)), "labels for me") == {}
+
+
+def test_the_one_path_id_left_takes_the_one_id_the_comment_states():
+    sign = fields(("sign_request_id", "path", STRING))
+    assert read_comment_values(sign, "cancel signature request 33") == {"sign_request_id": "33"}
+    match = fields(("match_id_or_slug", "path", STRING))
+    assert read_comment_values(match, "fetch match 565123 details") == {
+        "match_id_or_slug": "565123"
+    }
+    # Not a count, a duration, a product's version or a new name.
+    assert read_comment_values(sign, "cancel the last 50 requests") == {}
+    assert read_comment_values(sign, "cancel it after 10s") == {}
+    assert read_comment_values(sign, "cancel the k8s v2 request") == {}
+    assert read_comment_values(sign, "rename the request to 'q-42'") == {}
+    # Two ids, or two path parameters left: which is which is not said.
+    assert read_comment_values(sign, "cancel request 33 or 34") == {}
+    two = fields(("AccountSid", "path", STRING), ("Sid", "path", STRING))
+    assert read_comment_values(two, "twilio recording RE123") == {}
+
+
 def test_page_sizes_enums_and_lists_are_read():
     page = fields(
         ("per_page", "query", INTEGER), ("sort", "query", {**STRING, "enum": ["newest", "popular"]})
