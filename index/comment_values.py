@@ -172,15 +172,13 @@ class CommentReader:
                         taken.add(position)
                         break
         unfilled = [f for f in fields if f.location == "path" and f.name not in found]
-        if len(unfilled) == 1 and humanise_identifier(unfilled[0].name).split()[-1:] in (
-            [[w] for w in _ID_WORDS]
-        ):
+        if len(unfilled) == 1 and humanise_identifier(unfilled[0].name).split()[-1] in _ID_WORDS:
             # The one path parameter left, and the one id the comment states ("cancel signature
-            # request 33" for sign_request_id, "read achievement CgkI12EAIQ").
-            ids = [p for p in self._sole_ids(field_words) if p not in taken]
-            value = (
-                coerce(self.tokens[ids[0]].written, unfilled[0].schema) if len(ids) == 1 else None
-            )
+            # request 33" for sign_request_id on /sign_requests/{sign_request_id}/cancel).
+            ids = [p for p in self._ids(field_words) if p not in taken]
+            value = None
+            if len(ids) == 1 and self._said_of_the_request(ids[0]):
+                value = coerce(self.tokens[ids[0]].written, unfilled[0].schema)
             if value is not None:
                 found[unfilled[0].name] = value
                 taken.add(ids[0])
@@ -191,9 +189,9 @@ class CommentReader:
                     found[field.name] = email.group(0)
         return found
 
-    def _sole_ids(self, field_words: set[str]) -> list[int]:
-        """Where the comment states an identifier: quoted text, or a token with two digits or
-        a digit and identifier punctuation (not "v2", "s3"), not a count ("last 50 tweets")."""
+    def _ids(self, field_words: set[str]) -> list[int]:
+        """Where the comment states an identifier: a token with two digits or a digit and
+        identifier punctuation (not "v2", "s3"), not a count ("last 50 tweets")."""
         found = []
         for position, token in enumerate(self.tokens):
             digits = sum(c.isdigit() for c in token.text)
@@ -203,9 +201,9 @@ class CommentReader:
             if before in _NEW_VALUE or re.fullmatch(r"\d+(ms|s|m|h|d|k|mb|gb)", token.key):
                 continue  # "rename it to 'x'" names the new value; "10s" is a duration
             punctuated = any(c in "_-.:" for c in token.text)
-            if token.text[:1] in "/+" or not (
-                token.quoted or digits >= 2 or (digits and punctuated)
-            ):
+            if token.quoted or token.text[:1] in "/+":
+                continue  # quoted text names things; paths and phone numbers are not ids
+            if not (digits >= 2 or (digits and punctuated)):
                 continue
             if token.text.isdigit():
                 after = self.tokens[position + 1].key if position + 1 < len(self.tokens) else ""
@@ -214,6 +212,12 @@ class CommentReader:
                     continue
             found.append(position)
         return found
+
+    def _said_of_the_request(self, position: int) -> bool:
+        """Whether the word before a value is a little word or a word of the operation's own
+        text ("request 33" on /sign_requests/{id}), not another thing's name ("memory 512")."""
+        before = self.tokens[position - 1].key if position else ""
+        return not before or self.is_request_word(before)
 
     def _candidates(
         self, field: Field, field_words: set[str], tier: int

@@ -77,18 +77,24 @@ def test_me_is_a_users_value_only_where_the_comment_asks_for_its_own():
 
 def test_the_one_path_id_left_takes_the_one_id_the_comment_states():
     sign = fields(("sign_request_id", "path", STRING))
-    assert read_comment_values(sign, "cancel signature request 33") == {"sign_request_id": "33"}
+    op = "POST /sign_requests/{sign_request_id}/cancel: Cancel sign request"
+
+    def read(comment: str) -> dict:
+        return read_comment_values(sign, comment, op)
+
+    assert read("cancel signature request 33") == {"sign_request_id": "33"}
     match = fields(("match_id_or_slug", "path", STRING))
-    assert read_comment_values(match, "fetch match 565123 details") == {
-        "match_id_or_slug": "565123"
-    }
-    # Not a count, a duration, a product's version or a new name.
-    assert read_comment_values(sign, "cancel the last 50 requests") == {}
-    assert read_comment_values(sign, "cancel it after 10s") == {}
-    assert read_comment_values(sign, "cancel the k8s v2 request") == {}
-    assert read_comment_values(sign, "rename the request to 'q-42'") == {}
+    assert read_comment_values(
+        match, "fetch match 565123 details", "GET /matches/{match_id_or_slug}"
+    ) == {"match_id_or_slug": "565123"}
+    # Not a count, a duration, a product's version, a new name or another thing's value.
+    assert read("cancel the last 50 requests") == {}
+    assert read("cancel it after 10s") == {}
+    assert read("cancel the k8s v2 request") == {}
+    assert read("rename the request to 'q-42'") == {}
+    assert read("cancel the request of signer 77") == {}
     # Two ids, or two path parameters left: which is which is not said.
-    assert read_comment_values(sign, "cancel request 33 or 34") == {}
+    assert read("cancel request 33 or 34") == {}
     two = fields(("AccountSid", "path", STRING), ("Sid", "path", STRING))
     assert read_comment_values(two, "twilio recording RE123") == {}
 
