@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .records import humanise_identifier
 from .text import STOPWORDS, stem, words
+from .value_words import shipped_request_words
 
 if TYPE_CHECKING:
     from .arguments import Field
@@ -143,8 +144,10 @@ class CommentReader:
     summary, operationId): its words name things and are not values; its path's words name the
     resource a bare `id` field identifies."""
 
-    def __init__(self, instruction: str, operation: str = ""):
+    def __init__(self, instruction: str, operation: str = "", asking: frozenset[str] | None = None):
         self.tokens = tokens_of(instruction)
+        # Plain words developers ask with and never state as values (index/value_words.py).
+        self.asking = shipped_request_words() if asking is None else asking
         self.instruction = instruction
         self._sole_date: str | None = None
         self.vocabulary = frozenset(stem(w) for w in words(humanise_identifier(operation)))
@@ -321,7 +324,10 @@ class CommentReader:
         if tier == 2 or not (last or (_constrained(field) and tier == 0)):
             return False
         return not (
-            self.is_request_word(token.key) or token.key in field_words or not token.text.isalnum()
+            self.is_request_word(token.key)
+            or (token.key in self.asking and not _constrained(field))
+            or token.key in field_words
+            or not token.text.isalnum()
         )
 
     def is_request_word(self, key: str) -> bool:
@@ -399,7 +405,11 @@ class Grounding:
             return "not a word or quoted text of the comment"
         token = self.reader.tokens[position]
         if token.plain:
-            if self.reader.is_request_word(token.key) or token.key in self.api_words:
+            if (
+                self.reader.is_request_word(token.key)
+                or token.key in self.api_words
+                or (token.key in self.reader.asking and not _constrained(field))
+            ):
                 return "a word of the request, not a value"
             # A plain word is a value where the enum says so or where the field is named next
             # to it ("in dev namespace"); elsewhere it is the request's own ("random names").

@@ -38,6 +38,7 @@ from apicall.index.learning.train import (
     recipes_as_dict,
     train_retriever,
     write_artifacts,
+    write_request_words,
 )
 from apicall.index.open import open_for_search, open_for_write
 from apicall.index.ranking import (
@@ -147,6 +148,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         searcher = open_for_search(index_dir)
         api_words = api_words_of(data)
+        write_request_words(data, artifacts)
         if args.from_lists:
             train_lists, dev_lists = _kept_lists(Path(args.from_lists))
         else:

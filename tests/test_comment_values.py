@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from apicall.index.arguments import Field, fill_fields
 from apicall.index.comment_values import CommentReader, Grounding, read_comment_values
+from apicall.index.value_words import request_words_of
 
 STRING = {"type": "string", "maxLength": 48}
 INTEGER = {"type": "integer"}
@@ -159,3 +160,16 @@ def test_fill_fields_keeps_only_the_grounded_part_of_a_models_answer():
     assert result.arguments == {"limit": 20, "user": "octocat"}
     assert result.sources == {"limit": "comment", "user": "model"}
     assert set(result.rejected) == {"filter"}
+
+
+def test_words_developers_ask_with_are_learned_and_never_filled():
+    said = [("check the deploy status", {})] * 20 + [("set status to live", {"status": "live"})]
+    said += [("deploy acme", {"name": "acme"})] * 3
+    asking = request_words_of(said, min_comments=3)
+    assert {"check", "deploy", "status"} <= set(asking)  # "status": a value 1 time in 21
+    assert "acme" not in asking and "live" not in asking  # a value, or said too rarely
+    deploy = fields(("deploy_id", "path", STRING))
+    assert read_comment_values(deploy, "check netlify deploy status") == {}  # shipped list
+    assert CommentReader("check netlify deploy status", "", frozenset()).values(deploy) == {
+        "deploy_id": "status"
+    }

@@ -32,6 +32,7 @@ from ..embed import (
 )
 from ..ranking import ARTIFACTS, FEATURES, RERANKER_FILE
 from ..search import Searcher
+from ..value_words import REQUEST_WORDS_FILE, request_words_of, save_request_words
 from .data import Comment, Operation, TrainingData, operation_text
 from .reranker import (
     CandidateLists,
@@ -152,6 +153,13 @@ def api_words_of(data: TrainingData, comments: Sequence[Comment] | None = None) 
     """The words of each API's train comments (index/api_words.py)."""
     comments = data.comments_in("train") if comments is None else comments
     return ApiWords.of((data.operations[c.op].api, c.comment) for c in comments)
+
+
+def write_request_words(data: TrainingData, artifacts: Path = ARTIFACTS) -> None:
+    """The plain words the train comments ask with and never state (index/value_words.py)."""
+    artifacts.mkdir(parents=True, exist_ok=True)
+    said = ((c.comment, c.values) for c in data.comments_in("train"))
+    save_request_words(request_words_of(said), artifacts / REQUEST_WORDS_FILE)
 
 
 def write_artifacts(
