@@ -226,8 +226,7 @@ def left_for_model(
     fields: list[Field], read: dict[str, Any], instruction: str, api_words: str
 ) -> list[Field]:
     """The fields a model is asked about: those the comment reader left (`read` holds its
-    values), and none when the comment holds nothing value-like besides the API's name. The
-    model's training items ask about exactly these (model_runtime/training/tasks.py)."""
+    values), and none when the comment holds nothing value-like besides the API's name."""
     if not _has_candidate_values(instruction, api_words):
         return []
     return [f for f in fields if f.name not in read]

@@ -50,8 +50,7 @@ def task_items(
 
     with tqdm(total=choose, desc=f"candidates ({split})", unit="comments", file=sys.stderr) as bar:
         chosen = choose_items(data, comments[:choose], rank, rng, progress=lambda: bar.update())
-    # Trained on what the model is asked at run time; scored on every stated value.
-    filled = fill_items(data, comments, asked="left" if split == "train" else "selected")[:fill]
+    filled = fill_items(data, comments)[:fill]
     return chosen + filled
 
 
@@ -213,9 +212,8 @@ def write_docs(docs: Path, manifest: dict[str, Any], losses: list[float]) -> Non
         "a llama.cpp GGUF LoRA adapter and scored through llama.cpp on the dev split, base vs "
         "fine-tuned, same prompts. Choose items: a comment and the ranking's top 5 candidates "
         "(shuffled; 20% with the answer taken out, answer 0). Fill items: a comment, the fields "
-        "the model is asked about and the JSON of the values it states: trained on the fields "
-        "the comment reader leaves to the model (as at run time), scored on every selected "
-        "field (raw JSON) and through the run-time path, reader then grounded model values "
+        "the run-time selection asks about and the JSON of the values it states, scored as the "
+        "model's raw JSON and through the run-time path, reader then grounded model values "
         "(inserted).",
         "",
         f"Data (train / dev items): {manifest['data']}. Recipe: {manifest['recipe']}. Training: "

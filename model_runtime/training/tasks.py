@@ -3,8 +3,7 @@
 choose: a comment, the ranking's top candidates (shuffled, so that the answer is not always
 first) and the number of the right one, or "0" when it is not among them (some are removed on
 purpose so that "none of them" is learned). fill: a comment, the fields the run-time selection
-picks (or, to train on, those of them the comment reader leaves to the model), and the JSON of
-the values the comment states for them (`{}` when none).
+picks, and the JSON of the values the comment states (`{}` when none).
 """
 
 from __future__ import annotations
@@ -15,8 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from apicall.index.arguments import Field, field_of, left_for_model, select_fields
-from apicall.index.comment_values import CommentReader
+from apicall.index.arguments import Field, field_of, select_fields
 from apicall.index.learning.data import Comment, Operation, TrainingData
 from apicall.index.learning.reranker import is_answer
 from apicall.index.model_port import candidate_line
@@ -107,18 +105,9 @@ def fields_of(operation: Operation) -> list[Field]:
 
 
 def fill_items(
-    data: TrainingData,
-    comments: Sequence[Comment],
-    without_values: float = 0.25,
-    asked: Literal["selected", "left"] = "selected",
+    data: TrainingData, comments: Sequence[Comment], without_values: float = 0.25
 ) -> list[TaskItem]:
-    """Comments that state values, and a share of those that state none (answer `{}`).
-
-    `asked`: "selected" asks about every selected field (the items scored: the raw JSON against
-    all stated values, and the run-time path, reader then model, against the same gold);
-    "left" asks only about the fields the comment reader leaves to the model, as the run time
-    does (index/arguments.left_for_model), and answers with their values only (the items
-    trained on)."""
+    """Comments that state values, and a share of those that state none (answer `{}`)."""
     items = []
     for comment in comments:
         operation = data.operations[comment.op]
@@ -129,25 +118,18 @@ def fill_items(
         values = {k: v for k, v in comment.values.items() if k in names}
         if comment.values and not values:
             continue  # the value's field is not among those asked about: no right answer
-        what = operation.summary or humanise_identifier(operation.operation_id or operation.path)
-        line = operation_line(operation.method, operation.path, what)
-        asked_about = fields
-        if asked == "left":
-            read = CommentReader(comment.comment, line).values(fields)
-            asked_about = left_for_model(fields, read, comment.comment, operation.api)
-            if not asked_about:
-                continue  # the model is not asked at run time
-            values = {f.name: values[f.name] for f in asked_about if f.name in values}
         if not values and _bucket(comment.comment) >= without_values:
             continue
-        messages = fill_messages(comment.comment, line, describe_fields(asked_about))
+        what = operation.summary or humanise_identifier(operation.operation_id or operation.path)
+        line = operation_line(operation.method, operation.path, what)
+        messages = fill_messages(comment.comment, line, describe_fields(fields))
         items.append(
             TaskItem(
                 "fill",
                 comment.comment,
                 messages,
                 json.dumps(values),
-                fields=tuple(asked_about),
+                fields=tuple(fields),
                 operation=line,
                 api=operation.api,
             )
