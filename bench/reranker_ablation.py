@@ -55,6 +55,7 @@ GROUPS = {
         "last_word_plural",
     ),
     "the API's words in known comments": ("api_words", "api_words_gap"),
+    "how much known comments ask for the API": ("api_asked", "api_asked_best_gap"),
     "path and name words said, rank within its API": (
         "path_said",
         "path_unsaid",

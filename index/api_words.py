@@ -69,6 +69,14 @@ class ApiWords:
             )
         return score
 
+    def asked(self, api: str, leave_out: Counter[str] | None = None) -> float:
+        """How much the known comments ask for the API: log(1 + the words they say), 0 for an
+        API no known comment asks for. Developers ask for the popular APIs far more often than
+        for the long tail, and the train comments were sampled the same way (every operation
+        of the popular specs, one of most others): a prior over whose a comment is."""
+        total = self._totals.get(api, 0) - (sum(leave_out.values()) if leave_out else 0)
+        return math.log1p(max(total, 0))
+
     def save(self, path: Path) -> None:
         body = {api: dict(sorted(c.items())) for api, c in sorted(self.counts.items())}
         path.write_bytes(gzip.compress(json.dumps(body, separators=(",", ":")).encode(), mtime=0))

@@ -96,6 +96,7 @@ CANDIDATE_FEATURES = (
     "path_unsaid",
     "names_said",
     "api_rank",
+    "api_asked",
 )
 
 # Features also given as their gap to the best candidate's value: a candidate is judged against
@@ -112,6 +113,7 @@ GAPPED = (
     "verb_in_operation_id",
     "path_said",
     "names_said",
+    "api_asked",
 )
 FEATURES = CANDIDATE_FEATURES + tuple(f"{name}_best_gap" for name in GAPPED)
 
@@ -195,10 +197,12 @@ def candidate_features(
     cosines = _candidate_vectors(hits, embedder) @ query_vector
     best_cosine = float(cosines.max())
     fits: dict[str, float] = {}
+    asked: dict[str, float] = {}
     if api_words is not None:
         for api in {h.api_name for h in hits}:
             left_out = leave_out[1] if leave_out is not None and leave_out[0] == api else None
             fits[api] = api_words.fit(api, query.content, left_out)
+            asked[api] = api_words.asked(api, left_out)
     best_fit = max(fits.values(), default=0.0)
     apis = Counter(h.api_name for h in hits[:20])
     in_workspace = any(h.spec in workspace_specs for h in hits)
@@ -279,6 +283,7 @@ def candidate_features(
             len(path_own - query.stems),
             _cover(name_own, query.stems),
             api_rank[row],
+            asked.get(hit.api_name, 0.0),
         )
     return with_best_gaps(out)
 

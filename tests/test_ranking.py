@@ -90,9 +90,12 @@ def test_a_comment_in_an_apis_words_points_to_it(tmp_path):
     asked = Query.of("restart the pods of namespace kube-system").content
     assert words.fit("Kubernetes", asked) > 0 > words.fit("GitHub", asked)
     assert words.fit("Stripe", asked) == 0.0  # no known comments: no evidence either way
+    # How much the known comments ask for each API: a prior over whose a comment is.
+    assert words.asked("Kubernetes") > words.asked("GitHub") > words.asked("Stripe") == 0.0
     # Training takes a comment's own operation out: what is left is the API's other comments.
     own = Counter(content_stems("list the pods in namespace default"))
     assert 0 < words.fit("Kubernetes", asked, own) < words.fit("Kubernetes", asked)
+    assert 0 < words.asked("Kubernetes", own) < words.asked("Kubernetes")
     words.save(tmp_path / API_WORDS_FILE)
     loaded = ApiWords.load(tmp_path / API_WORDS_FILE)
     assert loaded.counts == words.counts
@@ -131,6 +134,7 @@ def test_every_feature_is_computed_for_every_candidate(tmp_path):
     assert column["path_said_best_gap"][by_tags] == pytest.approx(1 / 3)
     assert column["names_said"][by_tags] == pytest.approx(2 / 3)
     assert sorted(column["api_rank"]) == list(range(1, len(hits) + 1))  # one API
+    assert (column["api_asked"] > 0).all() and (column["api_asked_best_gap"] == 0).all()
     for name in ("comment_covered", "names_cover", "keyword_score"):
         gaps = column[f"{name}_best_gap"]
         assert gaps.min() == 0 and (gaps == column[name].max() - column[name]).all()
