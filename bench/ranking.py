@@ -313,7 +313,10 @@ def report() -> None:
         "POST (GET and POST /#Action=CreateVerifiedAccessInstance; AWS's query protocol takes "
         "either) is one call and either counts as the answer (index/calls.call_method); "
         "f2-aws-rule is f's engine (a git worktree of 0cec902, `--code`) counted so. "
-        "g-aws-twins (shipped) also lists the two once; that changes nothing measurable here.",
+        "g-aws-twins (shipped until b605aff) also lists the two once; that changes nothing "
+        "measurable here. h-api-asked (shipped) adds how much the known comments ask for each "
+        "candidate's API (a prior for the popular APIs developers ask for most) and its gap to "
+        "the list's best; reranker and relevance learned again (docs/TRAINING.md).",
         "",
         "Commands:",
         "",
