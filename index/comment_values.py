@@ -175,7 +175,8 @@ class CommentReader:
                         taken.add(position)
                         break
         unfilled = [f for f in fields if f.location == "path" and f.name not in found]
-        if len(unfilled) == 1 and humanise_identifier(unfilled[0].name).split()[-1] in _ID_WORDS:
+        last_word = humanise_identifier(unfilled[0].name).split()[-1:] if len(unfilled) == 1 else []
+        if last_word and last_word[0] in _ID_WORDS:
             # The one path parameter left, and the one id the comment states ("cancel signature
             # request 33" for sign_request_id on /sign_requests/{sign_request_id}/cancel).
             ids = [p for p in self._ids(field_words) if p not in taken]

@@ -98,6 +98,8 @@ def test_the_one_path_id_left_takes_the_one_id_the_comment_states():
     assert read("cancel request 33 or 34") == {}
     two = fields(("AccountSid", "path", STRING), ("Sid", "path", STRING))
     assert read_comment_values(two, "twilio recording RE123") == {}
+    # A path parameter whose name has no words at all (a hostile spec's "$") is left alone.
+    assert read_comment_values(fields(("$", "path", STRING)), "get thing 12345") == {}
 
 
 def test_page_sizes_enums_and_lists_are_read():
