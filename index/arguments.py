@@ -196,8 +196,8 @@ def fill_fields(
     for name, value in reader.values(fields).items():
         result.arguments[name] = value
         result.sources[name] = "comment"
-    remaining = left_for_model(fields, result.arguments, instruction, api_words)
-    if propose is not None and remaining:
+    remaining = [f for f in fields if f.name not in result.arguments]
+    if propose is not None and remaining and _has_candidate_values(instruction, api_words):
         result.model_used = True
         raw = propose(remaining)
         result.raw_model_output = raw
@@ -220,16 +220,6 @@ def fill_fields(
     _drop_invalid(result, fields)
     result.latency_ms = (time.perf_counter() - started) * 1000
     return result
-
-
-def left_for_model(
-    fields: list[Field], read: dict[str, Any], instruction: str, api_words: str
-) -> list[Field]:
-    """The fields a model is asked about: those the comment reader left (`read` holds its
-    values), and none when the comment holds nothing value-like besides the API's name."""
-    if not _has_candidate_values(instruction, api_words):
-        return []
-    return [f for f in fields if f.name not in read]
 
 
 def _drop_invalid(result: FillResult, fields: list[Field]) -> None:

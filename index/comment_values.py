@@ -149,7 +149,6 @@ class CommentReader:
         # Plain words developers ask with and never state as values (index/value_words.py).
         self.asking = shipped_request_words() if asking is None else asking
         self.instruction = instruction
-        self._sole_date: str | None = None
         self.vocabulary = frozenset(stem(w) for w in words(humanise_identifier(operation)))
         paths = [t.rstrip(":") for t in operation.split() if t.startswith("/")]
         literal = [s for p in paths for s in re.split(r"[/?#.]", p) if "{" not in s]
@@ -163,13 +162,13 @@ class CommentReader:
         field_words = {f.name.lower() for f in fields}
         # "on 2020-08-01" dates the one field that is only a date, and no field of two.
         dated = [f.name for f in fields if not _range_end(f.name) and _is_date_name(f.name)]
-        self._sole_date = dated[0] if len(dated) == 1 else None
+        sole_date = dated[0] if len(dated) == 1 else None
         found: dict[str, Any] = {}
         for tier in range(4):
             for field in fields:
                 if field.name in found:
                     continue
-                for position, value in self._candidates(field, field_words, tier):
+                for position, value in self._candidates(field, field_words, tier, sole_date):
                     if position not in taken:
                         found[field.name] = value
                         taken.add(position)
@@ -224,12 +223,12 @@ class CommentReader:
         return not before or self.is_request_word(before)
 
     def _candidates(
-        self, field: Field, field_words: set[str], tier: int
+        self, field: Field, field_words: set[str], tier: int, sole_date: str | None
     ) -> Iterator[tuple[int, Any]]:
         if tier == 3:
             yield from self._enum_values(field)
             yield from self._page_sizes(field)
-            yield from self._dates(field)
+            yield from self._dates(field, field.name == sole_date)
             yield from self._the_author(field)
             return
         id_only = tier > 0
@@ -285,10 +284,10 @@ class CommentReader:
                 if value is not None:
                     yield position, value
 
-    def _dates(self, field: Field) -> Iterator[tuple[int, Any]]:
+    def _dates(self, field: Field, sole_date: bool) -> Iterator[tuple[int, Any]]:
         """A date where the word before it says which end of a range it is ("since
-        2024-01-01" for start_date, "to 2024-01-31" for EndDate), or said "on"/"for" a
-        field that is only a date ("departureDate")."""
+        2024-01-01" for start_date, "to 2024-01-31" for EndDate), or said "on"/"for" the one
+        field that is only a date (`sole_date`: "departureDate")."""
         if field.schema.get("type") != "string":
             return
         end = _range_end(field.name)
@@ -297,7 +296,7 @@ class CommentReader:
                 continue
             before = self.tokens[position - 1].key
             says = "start" if before in _DATE_STARTS else "end" if before in _DATE_ENDS else ""
-            on_its_day = before in ("on", "for") and field.name == self._sole_date
+            on_its_day = before in ("on", "for") and sole_date
             if (says and says == end) or on_its_day:
                 yield position, token.text
 
@@ -326,10 +325,15 @@ class CommentReader:
             return False
         return not (
             self.is_request_word(token.key)
-            or (token.key in self.asking and not _constrained(field))
+            or self.is_asking_word(token.key, field)
             or token.key in field_words
             or not token.text.isalnum()
         )
+
+    def is_asking_word(self, key: str, field: Field) -> bool:
+        """A plain word developers ask with and never state (index/value_words.py), unless
+        the field's enum or type says which words are values."""
+        return key in self.asking and not _constrained(field)
 
     def is_request_word(self, key: str) -> bool:
         """A little word or a word of the operation's own text: the request's, not a value."""
@@ -409,7 +413,7 @@ class Grounding:
             if (
                 self.reader.is_request_word(token.key)
                 or token.key in self.api_words
-                or (token.key in self.reader.asking and not _constrained(field))
+                or self.reader.is_asking_word(token.key, field)
             ):
                 return "a word of the request, not a value"
             # A plain word is a value where the enum says so or where the field is named next
