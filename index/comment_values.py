@@ -1,7 +1,8 @@
 """The comment reader: the values a comment states for an operation's fields, read without a
 model. A value is taken where the comment puts it next to the field's name ("limit 25",
 `per_page=50`, "email to jane@example.com", "video 555" for `video_id`, "server 42" for the `id`
-of /servers/{id}), and only when it looks like a value: a word the operation's own text uses
+of /servers/{id}, "project ACME" for /project/{projectIdOrKey}, "acme/api" for
+/repos/{owner}/{repo}), and only when it looks like a value: a word the operation's own text uses
 ("bucket policy" on /{Bucket}?policy) or a little word ("version to 16": "to") is not one.
 """
 
@@ -106,7 +107,9 @@ def looks_like_id(text: str) -> bool:
     )
 
 
-def _names_of(field: Field, path_words: frozenset[str], tier: int) -> Iterator[tuple[str, ...]]:
+def _names_of(
+    field: Field, path_words: frozenset[str], tier: int, resources: dict[str, str] | None = None
+) -> Iterator[tuple[str, ...]]:
     """The word sequences that name `field` in a comment, by how surely they name it: 0 its
     name as written or spelled out ("page size"), 1 its name without an identifier word
     ("video" for `video_id`), 2 for a bare `id`, the resource it identifies ("post" for the id
@@ -121,6 +124,8 @@ def _names_of(field: Field, path_words: frozenset[str], tier: int) -> Iterator[t
         yield tuple(spelled[:-1])
     elif tier == 2 and field.name.lower() in _BARE_IDS:
         yield from ((word,) for word in sorted(path_words))
+    elif tier == 2 and field.location == "path" and resources and field.name in resources:
+        yield (resources[field.name],)
 
 
 def _constrained(field: Field) -> bool:
@@ -155,6 +160,22 @@ class CommentReader:
         self.path_words = frozenset(
             w for s in literal for w in humanise_identifier(s).split() if len(w) > 2
         )
+        # The resource an identifier in the path identifies: the last word of the segment
+        # before it ("recording RE123" for Sid in /Recordings/{Sid}), where no other
+        # identifier's segment ends in the same word (/resourceGroups/{a}/workerGroups/{b}).
+        # Path parameters that follow one another (/repos/{owner}/{repo}): "acme/api" states both.
+        self.pairs = [
+            pair for path in paths for pair in re.findall(r"/\{([^}/]+)\}/\{([^}/]+)\}", path)
+        ]
+        named: dict[str, str] = {}
+        for path in paths:
+            for segment, parameter in re.findall(r"/([^/{}]+)/\{([^}/]+)\}", path):
+                resource = (humanise_identifier(segment).split() or [""])[-1]
+                spelled = humanise_identifier(parameter).split()
+                if len(resource) > 2 and spelled and spelled[-1] in _ID_WORDS:
+                    named.setdefault(parameter, resource)
+        repeated = {r for r in named.values() if list(named.values()).count(r) > 1}
+        self.resources = {p: r for p, r in named.items() if r not in repeated}
 
     def values(self, fields: list[Field]) -> dict[str, Any]:
         """Each field's value, surest names first; a value fills one field."""
@@ -163,7 +184,7 @@ class CommentReader:
         # "on 2020-08-01" dates the one field that is only a date, and no field of two.
         dated = [f.name for f in fields if not _range_end(f.name) and _is_date_name(f.name)]
         sole_date = dated[0] if len(dated) == 1 else None
-        found: dict[str, Any] = {}
+        found: dict[str, Any] = self._owner_and_name(fields, taken)
         for tier in range(4):
             for field in fields:
                 if field.name in found:
@@ -191,6 +212,32 @@ class CommentReader:
                 if email and email.group(0) not in found.values():
                     found[field.name] = email.group(0)
         return found
+
+    def _owner_and_name(self, fields: list[Field], taken: set[int]) -> dict[str, Any]:
+        """ "acme/api" for two path parameters that follow one another (owner and repo,
+        workspace and repo_slug), where the comment states one such pair: not a file's path
+        ("reports/q3.pdf" is an object's key) nor alternatives ("status/duration")."""
+        open_fields = {f.name: f for f in fields if f.location == "path"}
+        pairs = [(a, b) for a, b in self.pairs if a in open_fields and b in open_fields]
+        said = [
+            p
+            for p, t in enumerate(self.tokens)
+            if not t.quoted
+            and _OWNER_AND_NAME.fullmatch(t.text)
+            and not _FILE_NAME.search(t.text)
+            and not all(w in self.asking for w in t.key.split("/"))
+        ]
+        if len(pairs) != 1 or len(said) != 1:
+            return {}
+        owner, name = self.tokens[said[0]].text.split("/")
+        values = {
+            pairs[0][0]: coerce(owner, open_fields[pairs[0][0]].schema),
+            pairs[0][1]: coerce(name, open_fields[pairs[0][1]].schema),
+        }
+        if any(v is None for v in values.values()):
+            return {}
+        taken.add(said[0])
+        return values
 
     def _ids(self, field_words: set[str]) -> list[int]:
         """Where the comment states an identifier: a token with two digits or a digit and
@@ -232,7 +279,7 @@ class CommentReader:
             yield from self._the_author(field)
             return
         id_only = tier > 0
-        for name in _names_of(field, self.path_words, tier):
+        for name in _names_of(field, self.path_words, tier, self.resources):
             for at in range(len(self.tokens)):
                 if not _matches(self.tokens, at, name):
                     continue
@@ -483,6 +530,8 @@ _END_PREFIXES = ("end", "until", "before")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _DATE_STARTS = _RANGE_STARTS | {"between"}
 _DATE_ENDS = _RANGE_ENDS | {"and"}
+_OWNER_AND_NAME = re.compile(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*")
+_FILE_NAME = re.compile(r"\.[a-z][a-z0-9]{1,4}$")
 _NEW_VALUE = frozenset({"to", "as", "named", "called", "titled"})
 _COUNT_BEFORE = frozenset(
     {"last", "first", "top", "latest", "newest", "recent", "next", "max", "limit", "oldest"}

@@ -51,6 +51,48 @@ def test_ids_land_in_the_field_their_resource_names():
     }
 
 
+def test_an_id_lands_in_the_path_parameter_of_the_resource_it_follows():
+    jira = fields(("projectIdOrKey", "path", STRING))
+    op = "GET /rest/api/3/project/{projectIdOrKey}/properties: Get project property keys"
+    said = read_comment_values(jira, "jira: list property keys on project ACME", op)
+    assert said == {"projectIdOrKey": "ACME"}
+    k8s = fields(("name", "path", STRING), ("namespace", "path", STRING))
+    op = "PUT /api/v1/namespaces/{namespace}/roles/{name}: replace the specified Role"
+    said = read_comment_values(k8s, 'update k8s role "pod-reader" in namespace dev', op)
+    assert said == {"name": "pod-reader", "namespace": "dev"}
+    # Two identifiers whose segments end in the same word: "group" names neither.
+    azure = fields(
+        ("resourceGroupName", "path", STRING), ("hybridRunbookWorkerGroupName", "path", STRING)
+    )
+    op = (
+        "DELETE /resourceGroups/{resourceGroupName}/hybridRunbookWorkerGroups/"
+        "{hybridRunbookWorkerGroupName}: Delete a hybrid runbook worker group"
+    )
+    assert "resourceGroupName" not in read_comment_values(
+        azure, "delete worker group onprem-workers", op
+    )
+    # A parameter that names itself ("project") is not named by the segment before it.
+    wikimedia = fields(("project", "path", STRING))
+    op = "GET /metrics/bytes-difference/net/per-page/{project}/{page-title}: Net bytes per page"
+    assert read_comment_values(wikimedia, "net bytes changed on page Albert_Einstein", op) == {}
+
+
+def test_owner_slash_name_fills_the_two_path_parameters_it_states():
+    github = fields(("owner", "path", STRING), ("repo", "path", STRING))
+    op = "GET /repos/{owner}/{repo}/pulls: List pull requests"
+    said = read_comment_values(github, "list open pull requests of acme/app", op)
+    assert said == {"owner": "acme", "repo": "app"}
+    bitbucket = fields(("workspace", "path", STRING), ("repo_slug", "path", STRING))
+    op = "DELETE /repositories/{workspace}/{repo_slug}: Delete a repository"
+    said = read_comment_values(bitbucket, "permanently remove bitbucket repo acme/old-repo", op)
+    assert said == {"workspace": "acme", "repo_slug": "old-repo"}
+    # An object's key is a file's path, not a bucket and a key.
+    s3 = fields(("Bucket", "path", STRING), ("Key", "path", STRING))
+    op = "PUT /{Bucket}/{Key}?legal-hold: PutObjectLegalHold"
+    said = read_comment_values(s3, "put legal hold for s3 object reports/2023.csv", op)
+    assert "Bucket" not in said
+
+
 def test_dates_land_at_the_end_of_the_range_the_comment_says():
     usage = fields(
         ("Category", "query", STRING), ("StartDate", "query", STRING), ("EndDate", "query", STRING)
@@ -95,7 +137,7 @@ def test_the_one_path_id_left_takes_the_one_id_the_comment_states():
     assert read("rename the request to 'q-42'") == {}
     assert read("cancel the request of signer 77") == {}
     # Two ids, or two path parameters left: which is which is not said.
-    assert read("cancel request 33 or 34") == {}
+    assert read("cancel 33 or 34") == {}
     two = fields(("AccountSid", "path", STRING), ("Sid", "path", STRING))
     assert read_comment_values(two, "twilio recording RE123") == {}
     # A path parameter whose name has no words at all (a hostile spec's "$") is left alone.
