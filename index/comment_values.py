@@ -163,6 +163,9 @@ class CommentReader:
         # The resource an identifier in the path identifies: the last word of the segment
         # before it ("recording RE123" for Sid in /Recordings/{Sid}), where no other
         # identifier's segment ends in the same word (/resourceGroups/{a}/workerGroups/{b}).
+        # A parameter right after the API's version holds a whole resource name (Google's
+        # /v1/{name}: "projects/acme/locations/global/workflows/etl").
+        self.resource_names = frozenset(re.findall(r"/v\d+[a-z0-9]*/\{\+?([^}/]+)\}", operation))
         # Path parameters that follow one another (/repos/{owner}/{repo}): "acme/api" states both.
         self.pairs = [
             pair for path in paths for pair in re.findall(r"/\{([^}/]+)\}/\{([^}/]+)\}", path)
@@ -196,10 +199,15 @@ class CommentReader:
                         break
         unfilled = [f for f in fields if f.location == "path" and f.name not in found]
         last_word = humanise_identifier(unfilled[0].name).split()[-1:] if len(unfilled) == 1 else []
-        if last_word and last_word[0] in _ID_WORDS:
+        if last_word:
             # The one path parameter left, and the one id the comment states ("cancel signature
-            # request 33" for sign_request_id on /sign_requests/{sign_request_id}/cancel).
-            ids = [p for p in self._ids(field_words) if p not in taken]
+            # request 33" for sign_request_id on /sign_requests/{sign_request_id}/cancel,
+            # "refunds on ch_123" for /charges/{charge}/refunds), or a whole resource name.
+            if unfilled[0].name in self.resource_names:
+                ids = [p for p, t in enumerate(self.tokens) if _RESOURCE_NAME.fullmatch(t.text)]
+            else:
+                ids = self._ids(field_words)
+            ids = [p for p in ids if p not in taken]
             value = None
             if len(ids) == 1 and self._said_of_the_request(ids[0]):
                 value = coerce(self.tokens[ids[0]].written, unfilled[0].schema)
@@ -300,6 +308,18 @@ class CommentReader:
                 value = coerce(token.written, field.schema)
                 if value is not None:
                     yield position, value
+        if tier == 0 and field.schema.get("type") in ("integer", "number"):
+            yield from self._number_before(field)
+
+    def _number_before(self, field: Field) -> Iterator[tuple[int, Any]]:
+        """ "2 adults", "3 replicas": a number right before the field's own name."""
+        for name in _names_of(field, self.path_words, 0):
+            for at in range(1, len(self.tokens)):
+                before = self.tokens[at - 1]
+                if _matches(self.tokens, at, name) and re.fullmatch(r"\d+", before.text):
+                    value = coerce(before.text, field.schema)
+                    if value is not None:
+                        yield at - 1, value
 
     def _enum_values(self, field: Field) -> Iterator[tuple[int, Any]]:
         """A word that is one of the field's enum values and not a word of the operation's
@@ -326,10 +346,23 @@ class CommentReader:
                 _matches(self.tokens, position - len(n), n) for n in _SIZE_BEFORE if position
             )
             after = any(_matches(self.tokens, position + 1, n) for n in _SIZE_AFTER)
-            if before or after:
+            if before or after or self._counts_what_is_listed(position):
                 value = coerce(token.text, field.schema)
                 if value is not None:
                     yield position, value
+
+    def _counts_what_is_listed(self, position: int) -> bool:
+        """ "40 home statuses" on /statuses/home_timeline: a count, then (at most one word
+        later) the plural of a word of the operation's own text."""
+        if int(self.tokens[position].text) > 1000:
+            return False
+        for after in self.tokens[position + 1 : position + 3]:
+            key = after.key
+            if key.endswith("s") and not key.endswith("ss") and stem(key) in self.vocabulary:
+                return not after.quoted
+            if after.ends_clause:
+                break
+        return False
 
     def _dates(self, field: Field, sole_date: bool) -> Iterator[tuple[int, Any]]:
         """A date where the word before it says which end of a range it is ("since
@@ -531,6 +564,8 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2
 _DATE_STARTS = _RANGE_STARTS | {"between"}
 _DATE_ENDS = _RANGE_ENDS | {"and"}
 _OWNER_AND_NAME = re.compile(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*")
+# A resource name begins with its collection: "projects/acme", "customers/my_customer".
+_RESOURCE_NAME = re.compile(r"[a-z][A-Za-z]*s/[\w.@:~-]+(?:/[\w.@:~-]+)*")
 _FILE_NAME = re.compile(r"\.[a-z][a-z0-9]{1,4}$")
 _NEW_VALUE = frozenset({"to", "as", "named", "called", "titled"})
 _COUNT_BEFORE = frozenset(

@@ -140,6 +140,16 @@ def test_the_one_path_id_left_takes_the_one_id_the_comment_states():
     assert read("cancel 33 or 34") == {}
     two = fields(("AccountSid", "path", STRING), ("Sid", "path", STRING))
     assert read_comment_values(two, "twilio recording RE123") == {}
+    # The one path parameter left need not be named as an identifier (Stripe's {charge}).
+    charge = fields(("charge", "path", STRING))
+    op = "GET /v1/charges/{charge}/refunds: List all refunds"
+    assert read_comment_values(charge, "show refunds on ch_123", op) == {"charge": "ch_123"}
+    # After the API's version, the path takes a whole resource name (Google's /v1/{name}).
+    google = fields(("parent", "path", STRING))
+    op = "GET /v1/{parent}/instances: Lists Data Fusion instances"
+    said = read_comment_values(google, "list data fusion instances in projects/acme", op)
+    assert said == {"parent": "projects/acme"}
+    assert read_comment_values(google, "list cloud data fusion instances in us-central1", op) == {}
     # A path parameter whose name has no words at all (a hostile spec's "$") is left alone.
     assert read_comment_values(fields(("$", "path", STRING)), "get thing 12345") == {}
 
@@ -154,6 +164,14 @@ def test_page_sizes_enums_and_lists_are_read():
     }
     ids = fields(("ids", "query", {"type": "array", "items": {"type": "string"}}))
     assert read_comment_values(ids, "artists with ids abc,def") == {"ids": ["abc", "def"]}
+    # A count of what the operation lists; a number right before the field's name.
+    timeline = fields(("count", "query", INTEGER))
+    op = "GET /statuses/home_timeline.json: Returns a collection of the most recent Tweets"
+    assert read_comment_values(timeline, "load 40 home statuses", op) == {"count": 40}
+    assert read_comment_values(timeline, "load home statuses of user 4000123", op) == {}
+    flights = fields(("adults", "query", INTEGER))
+    said = read_comment_values(flights, "search flights JFK to LHR for 2 adults")
+    assert said == {"adults": 2}
 
 
 def test_quoted_values_keep_their_words_and_one_value_fills_one_field():
