@@ -214,12 +214,37 @@ class CommentReader:
             if value is not None:
                 found[unfilled[0].name] = value
                 taken.add(ids[0])
+        found.update(self._by_form(fields, found, taken))
         for field in fields:
             if field.name not in found and "email" in field.name.lower():
                 email = _EMAIL.search(self.instruction)
                 if email and email.group(0) not in found.values():
                     found[field.name] = email.group(0)
         return found
+
+    def _by_form(
+        self, fields: list[Field], found: dict[str, Any], taken: set[int]
+    ) -> dict[str, Any]:
+        """A value whose form says which field takes it (a URL, a country code, an IP
+        address), where one field left is of that kind and the comment states one such value."""
+        values: dict[str, Any] = {}
+        for kinds, form in _FORMS:
+            open_fields = [
+                f
+                for f in fields
+                if f.name not in found
+                and f.schema.get("type", "string") == "string"
+                and kinds & set(humanise_identifier(f.name).lower().split())
+            ]
+            said = [
+                p for p, t in enumerate(self.tokens) if p not in taken and form.fullmatch(t.text)
+            ]
+            if len(open_fields) == 1 and len(said) == 1:
+                value = coerce(self.tokens[said[0]].text, open_fields[0].schema)
+                if value is not None:
+                    values[open_fields[0].name] = value
+                    taken.add(said[0])
+        return values
 
     def _owner_and_name(self, fields: list[Field], taken: set[int]) -> dict[str, Any]:
         """ "acme/api" for two path parameters that follow one another (owner and repo,
@@ -564,6 +589,25 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2
 _DATE_STARTS = _RANGE_STARTS | {"between"}
 _DATE_ENDS = _RANGE_ENDS | {"and"}
 _OWNER_AND_NAME = re.compile(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*")
+# ISO 3166-1 alpha-2 ("EN" is a language, not a country).
+_COUNTRY_CODES = frozenset(
+    """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR
+    BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC
+    EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK
+    HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB
+    LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ
+    NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU
+    RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN
+    TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW""".split()  # noqa: SIM905
+)
+# Values whose form says which fields take them: the words of those fields' names, the form.
+_FORMS = (
+    (frozenset({"url", "uri", "link", "href", "website"}), re.compile(r"https?://\S+")),
+    (frozenset({"country"}), re.compile("|".join(sorted(_COUNTRY_CODES)))),
+    (frozenset({"ip"}), re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")),
+    (frozenset({"domain", "hostname", "host"}), re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")),
+    (frozenset({"phone", "tel", "intlnumber"}), re.compile(r"\+\d{7,15}")),
+)
 # A resource name begins with its collection: "projects/acme", "customers/my_customer".
 _RESOURCE_NAME = re.compile(r"[a-z][A-Za-z]*s/[\w.@:~-]+(?:/[\w.@:~-]+)*")
 _FILE_NAME = re.compile(r"\.[a-z][a-z0-9]{1,4}$")

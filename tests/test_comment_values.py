@@ -174,6 +174,21 @@ def test_page_sizes_enums_and_lists_are_read():
     assert said == {"adults": 2}
 
 
+def test_a_values_form_says_which_field_takes_it():
+    asked = fields(
+        ("url", "query", STRING), ("country", "query", STRING), ("IpAddress", "body", STRING)
+    )
+    said = read_comment_values(asked, "find similar products for https://example.com/item/1")
+    assert said == {"url": "https://example.com/item/1"}
+    assert read_comment_values(asked, "all ATMs in GB") == {"country": "GB"}
+    assert read_comment_values(asked, "pull company data in EN") == {}  # a language
+    said = read_comment_values(asked, "add 203.0.113.10 to ip access control list")
+    assert said == {"IpAddress": "203.0.113.10"}
+    # Two fields of the kind: which one is not said.
+    two = fields(("SmsUrl", "body", STRING), ("StatusCallbackUrl", "body", STRING))
+    assert read_comment_values(two, "point short code SC1 to https://example.com/sms") == {}
+
+
 def test_quoted_values_keep_their_words_and_one_value_fills_one_field():
     asked = fields(("title", "body", STRING), ("key", "body", STRING))
     assert read_comment_values(asked, 'register public key titled "laptop"') == {"title": "laptop"}
