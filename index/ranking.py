@@ -206,6 +206,11 @@ def candidate_features(
     best_fit = max(fits.values(), default=0.0)
     apis = Counter(h.api_name for h in hits[:20])
     in_workspace = any(h.spec in workspace_specs for h in hits)
+    # A workspace spec's API is one the developer uses, however rarely others ask for it.
+    most_asked = max(asked.values(), default=0.0)
+    for hit in hits:
+        if hit.spec in workspace_specs:
+            asked[hit.api_name] = most_asked
     workspace_rank: dict[int, int] = {}
     api_rank: list[int] = []
     seen_apis: Counter[str] = Counter()

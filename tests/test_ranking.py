@@ -140,6 +140,32 @@ def test_every_feature_is_computed_for_every_candidate(tmp_path):
         assert gaps.min() == 0 and (gaps == column[name].max() - column[name]).all()
 
 
+def test_a_workspace_spec_counts_as_asked_as_the_most_asked_api(tmp_path):
+    """Few known comments ask for the bookshop; the developer who keeps its spec open uses it."""
+    _index(
+        tmp_path / "idx",
+        FIXTURES / "specs" / "petstore_v2.json",
+        FIXTURES / "specs" / "bookshop_v30.yaml",
+    )
+    searcher = open_for_search(tmp_path / "idx")
+    hits = searcher.search("add a new pet or a book", k=40)
+    apis = {h.api_name: h.spec for h in hits}
+    popular, rare = "Swagger Petstore", "Bookshop API"
+    assert set(apis) == {popular, rare}
+    words = ApiWords.of([(popular, "add a pet"), (popular, "sell the pet"), (rare, "a book")])
+    query = Query.of("add a new pet or a book")
+    column = FEATURES.index("api_asked")
+
+    def asked(workspace: frozenset[str]) -> dict[str, float]:
+        features = candidate_features(query, hits, searcher.embedder, workspace, words)
+        return {h.api_name: float(features[i, column]) for i, h in enumerate(hits)}
+
+    alone = asked(frozenset())
+    assert alone[popular] > alone[rare] > 0
+    with_workspace = asked(frozenset({apis[rare]}))
+    assert with_workspace[rare] == with_workspace[popular] == alone[popular]
+
+
 def test_the_workspace_overlay_keeps_its_best_operations_among_the_candidates(tmp_path):
     """The catalog outscores the workspace for this comment, yet the workspace spec's operations
     still reach the reranker: the developer works with that spec."""
