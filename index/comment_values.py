@@ -120,8 +120,11 @@ def _names_of(
         if len(spelled) > 1:
             yield tuple(spelled)
         yield from ((phrase,) for phrase in _PHRASES.get(field.name.lower(), ()))
-    elif tier == 1 and len(spelled) > 1 and spelled[-1] in _ID_WORDS:
-        yield tuple(spelled[:-1])
+    elif tier == 1 and len(spelled) > 1:
+        if spelled[-1] in _ID_WORDS:
+            yield tuple(spelled[:-1])
+        # 'named "Case 42"' for policy_name, where no field is just `name`.
+        yield from ((phrase,) for phrase in _PHRASES.get(spelled[-1], ()))
     elif tier == 2 and field.name.lower() in _BARE_IDS:
         yield from ((word,) for word in sorted(path_words))
     elif tier == 2 and field.location == "path" and resources and field.name in resources:

@@ -192,6 +192,9 @@ def test_a_values_form_says_which_field_takes_it():
 def test_quoted_values_keep_their_words_and_one_value_fills_one_field():
     asked = fields(("title", "body", STRING), ("key", "body", STRING))
     assert read_comment_values(asked, 'register public key titled "laptop"') == {"title": "laptop"}
+    hold = fields(("policy_name", "body", STRING), ("description", "body", STRING))
+    assert read_comment_values(hold, 'new legal hold named "Case 42"') == {"policy_name": "Case 42"}
+    assert read_comment_values(hold, "new legal hold named after the case") == {}
 
 
 def grounding(comment: str, operation: str = "", api: str = "") -> Grounding:
