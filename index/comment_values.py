@@ -76,7 +76,7 @@ class Token:
     @property
     def written(self) -> str:
         """The text as a value: "#17" is issue 17."""
-        return self.text[1:] if self.text[:1] == "#" and self.text[1:].isdigit() else self.text
+        return self.text[1:] if self.text[:1] == "#" and self.text[1:].isdecimal() else self.text
 
 
 def tokens_of(instruction: str) -> list[Token]:
@@ -291,7 +291,7 @@ class CommentReader:
                 continue  # quoted text names things; paths and phone numbers are not ids
             if not (digits >= 2 or (digits and punctuated)):
                 continue
-            if token.text.isdigit():
+            if token.text.isdecimal():
                 after = self.tokens[position + 1].key if position + 1 < len(self.tokens) else ""
                 plural_after = after.endswith("s") and not after.endswith("ss")
                 if before in _COUNT_BEFORE or (plural_after and int(token.text) < 1000):
@@ -368,7 +368,7 @@ class CommentReader:
         if field.schema.get("type") not in ("integer", "number", "string"):
             return
         for position, token in enumerate(self.tokens):
-            if not token.text.isdigit():
+            if not token.text.isdecimal():
                 continue
             before = any(
                 _matches(self.tokens, position - len(n), n) for n in _SIZE_BEFORE if position

@@ -3,6 +3,8 @@ as real specs give them; the model itself is exercised in test_model_runtime.py.
 
 from __future__ import annotations
 
+import random
+
 from apicall.index.arguments import Field, fill_fields
 from apicall.index.comment_values import CommentReader, Grounding, read_comment_values
 from apicall.index.value_words import request_words_of
@@ -253,3 +255,104 @@ def test_words_developers_ask_with_are_learned_and_never_filled():
     assert CommentReader("check netlify deploy status", "", frozenset()).values(deploy) == {
         "deploy_id": "status"
     }
+
+
+def test_digits_that_are_not_decimal_are_no_numbers():
+    """ "²" is a digit to Python's isdigit() but not a number int() reads: it once raised."""
+    asked = fields(
+        ("limit", "query", INTEGER), ("id", "path", STRING), ("adults", "query", INTEGER)
+    )
+    op = "GET /things/{id}: list things"
+    for comment in ("list ² things", "max ² items", "² adults", "limit ²", "#² x"):
+        said = read_comment_values(asked, comment, op)
+        assert "limit" not in said and "adults" not in said
+    # A decimal digit of another script is a number.
+    assert read_comment_values(asked, "list ٣ things", op) == {"limit": 3}
+
+
+def test_the_reader_survives_any_comment_and_any_spec():
+    """Seeded random comments and hostile field names, types and paths: values or nothing,
+    never an exception."""
+    rng = random.Random(3)
+    pieces = [
+        "²",
+        "٣",
+        "12",
+        "10000000",
+        "acme/api",
+        "a/b/c",
+        "projects/x",
+        "https://x.y/z",
+        "GB",
+        "1.2.3.4",
+        "+15551234567",
+        "x.com",
+        '"q"',
+        "named",
+        "titled",
+        "2024-01-01",
+        "since",
+        "to",
+        "me",
+        "for",
+        "limit",
+        "#7",
+        "=",
+        ":",
+        "/",
+        "{x}",
+        "$",
+        "ß",
+        "ﬁ",
+        "\u0301",
+        "\x00",
+        "name",
+        "id",
+        "users",
+        "-5",
+        "1e9",
+        "0x1F",
+        "]",
+        "(",
+        ",",
+    ]
+    names = [
+        "id",
+        "name",
+        "$",
+        "",
+        "{x}",
+        "owner",
+        "repo",
+        "url",
+        "country",
+        "IpAddress",
+        "limit",
+        "user_id",
+        "policy_name",
+        "ﬁle",
+        "a b",
+        "İd",
+    ]
+    schemas: list[dict] = [
+        STRING,
+        INTEGER,
+        {"type": "number"},
+        {"type": "boolean"},
+        {},
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "string", "enum": ["a", 1, None]},
+    ]
+    for _ in range(3000):
+        comment = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        asked = [
+            Field(
+                rng.choice(names), rng.choice(["path", "query", "body"]), rng.choice(schemas), False
+            )
+            for _ in range(rng.randint(1, 4))
+        ]
+        segments = ["v1", "users", "per-page", "", "{}", "{/}"]
+        segments += ["{" + f.name + "}" for f in asked] + ["{+" + f.name + "}" for f in asked]
+        path = "/".join(rng.choice(segments) for _ in range(rng.randint(1, 5)))
+        said = read_comment_values(asked, comment, f"GET /{path}: {rng.choice(pieces)}")
+        assert set(said) <= {f.name for f in asked}
