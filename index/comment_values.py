@@ -164,7 +164,7 @@ class CommentReader:
             w for s in literal for w in humanise_identifier(s).split() if len(w) > 2
         )
         # The resource an identifier in the path identifies: the last word of the segment
-        # before it ("recording RE123" for Sid in /Recordings/{Sid}), where no other
+        # before it ("project ACME" for /project/{projectIdOrKey}), where no other
         # identifier's segment ends in the same word (/resourceGroups/{a}/workerGroups/{b}).
         # A parameter right after the API's version holds a whole resource name (Google's
         # /v1/{name}: "projects/acme/locations/global/workflows/etl").
