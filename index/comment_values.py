@@ -218,6 +218,7 @@ class CommentReader:
                 found[unfilled[0].name] = value
                 taken.add(ids[0])
         found.update(self._by_form(fields, found, taken))
+        found.update(self._place(fields, found, taken))
         for field in fields:
             if field.name not in found and "email" in field.name.lower():
                 email = _EMAIL.search(self.instruction)
@@ -248,6 +249,43 @@ class CommentReader:
                     values[open_fields[0].name] = value
                     taken.add(said[0])
         return values
+
+    def _place(self, fields: list[Field], found: dict[str, Any], taken: set[int]) -> dict[str, Any]:
+        """ "in staging" for the one field left that says where (a namespace, a region, a
+        location, a zone), where the comment says "in" one thing that is not its own word."""
+        open_fields = [
+            f
+            for f in fields
+            if f.name not in found
+            and f.schema.get("type", "string") == "string"
+            and _PLACES & set(humanise_identifier(f.name).lower().split())
+        ]
+        if len(open_fields) != 1:
+            return {}
+        # "in ns prod", "in namespace prod": the field's own word comes first.
+        named = {"ns", *humanise_identifier(open_fields[0].name).lower().split()}
+        said = []
+        for p, token in enumerate(self.tokens[:-1]):
+            at = p + 1 + (token.key == "in" and self.tokens[p + 1].key in named)
+            if token.key != "in" or at >= len(self.tokens) or at in taken:
+                continue
+            value = self.tokens[at]
+            after = self.tokens[at + 1].key if at + 1 < len(self.tokens) else ""
+            if not (
+                value.quoted
+                or self.is_request_word(value.key)
+                or value.key in self.asking
+                or value.key in named
+                or after in named  # "in k8s namespace" says which kind, not which one
+            ):
+                said.append(at)
+        if len(said) != 1:
+            return {}
+        value = coerce(self.tokens[said[0]].text, open_fields[0].schema)
+        if value is None:
+            return {}
+        taken.add(said[0])
+        return {open_fields[0].name: value}
 
     def _owner_and_name(self, fields: list[Field], taken: set[int]) -> dict[str, Any]:
         """ "acme/api" for two path parameters that follow one another (owner and repo,
@@ -611,6 +649,7 @@ _FORMS = (
     (frozenset({"domain", "hostname", "host"}), re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")),
     (frozenset({"phone", "tel", "intlnumber"}), re.compile(r"\+\d{7,15}")),
 )
+_PLACES = frozenset({"namespace", "region", "location", "zone", "datacenter"})
 # A resource name begins with its collection: "projects/acme", "customers/my_customer".
 _RESOURCE_NAME = re.compile(r"[a-z][A-Za-z]*s/[\w.@:~-]+(?:/[\w.@:~-]+)*")
 _FILE_NAME = re.compile(r"\.[a-z][a-z0-9]{1,4}$")

@@ -191,6 +191,19 @@ def test_a_values_form_says_which_field_takes_it():
     assert read_comment_values(two, "point short code SC1 to https://example.com/sms") == {}
 
 
+def test_in_names_the_place_for_the_one_field_that_says_where():
+    pods = fields(("namespace", "path", STRING), ("name", "path", STRING))
+    op = "DELETE /api/v1/namespaces/{namespace}/pods/{name}: delete a Pod"
+    assert read_comment_values(pods, "delete pod web-1 in staging", op) == {
+        "name": "web-1",
+        "namespace": "staging",
+    }
+    assert read_comment_values(pods, "delete pod web-1 in ns prod", op)["namespace"] == "prod"
+    # "in k8s namespace" says which kind of thing, not which one; "in the" is no place.
+    assert "namespace" not in read_comment_values(pods, "delete pod web-1 in k8s namespace", op)
+    assert "namespace" not in read_comment_values(pods, "delete pod web-1 in the cluster", op)
+
+
 def test_quoted_values_keep_their_words_and_one_value_fills_one_field():
     asked = fields(("title", "body", STRING), ("key", "body", STRING))
     assert read_comment_values(asked, 'register public key titled "laptop"') == {"title": "laptop"}
