@@ -9,6 +9,7 @@ of /servers/{id}, "project ACME" for /project/{projectIdOrKey}, "acme/api" for
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -123,12 +124,26 @@ def _names_of(
     elif tier == 1 and len(spelled) > 1:
         if spelled[-1] in _ID_WORDS:
             yield tuple(spelled[:-1])
-        # 'named "Case 42"' for policy_name, where no field is just `name`.
+        # 'named "Case 42"' for policy_name; a field named just `name` took it at tier 0.
         yield from ((phrase,) for phrase in _PHRASES.get(spelled[-1], ()))
     elif tier == 2 and field.name.lower() in _BARE_IDS:
         yield from ((word,) for word in sorted(path_words))
     elif tier == 2 and field.location == "path" and resources and field.name in resources:
         yield (resources[field.name],)
+
+
+def _text_fields_of_kind(
+    fields: list[Field], found: dict[str, Any], kinds: frozenset[str]
+) -> list[Field]:
+    """The text fields not yet filled whose name has one of the words `kinds` ("url" in
+    SmsFallbackUrl, "namespace")."""
+    return [
+        f
+        for f in fields
+        if f.name not in found
+        and f.schema.get("type", "string") == "string"
+        and kinds & set(humanise_identifier(f.name).lower().split())
+    ]
 
 
 def _constrained(field: Field) -> bool:
@@ -180,8 +195,8 @@ class CommentReader:
                 spelled = humanise_identifier(parameter).split()
                 if len(resource) > 2 and spelled and spelled[-1] in _ID_WORDS:
                     named.setdefault(parameter, resource)
-        repeated = {r for r in named.values() if list(named.values()).count(r) > 1}
-        self.resources = {p: r for p, r in named.items() if r not in repeated}
+        said_of = Counter(named.values())
+        self.resources = {p: r for p, r in named.items() if said_of[r] == 1}
 
     def values(self, fields: list[Field]) -> dict[str, Any]:
         """Each field's value, surest names first; a value fills one field."""
@@ -233,13 +248,7 @@ class CommentReader:
         address), where one field left is of that kind and the comment states one such value."""
         values: dict[str, Any] = {}
         for kinds, form in _FORMS:
-            open_fields = [
-                f
-                for f in fields
-                if f.name not in found
-                and f.schema.get("type", "string") == "string"
-                and kinds & set(humanise_identifier(f.name).lower().split())
-            ]
+            open_fields = _text_fields_of_kind(fields, found, kinds)
             said = [
                 p for p, t in enumerate(self.tokens) if p not in taken and form.fullmatch(t.text)
             ]
@@ -253,13 +262,7 @@ class CommentReader:
     def _place(self, fields: list[Field], found: dict[str, Any], taken: set[int]) -> dict[str, Any]:
         """ "in staging" for the one field left that says where (a namespace, a region, a
         location, a zone), where the comment says "in" one thing that is not its own word."""
-        open_fields = [
-            f
-            for f in fields
-            if f.name not in found
-            and f.schema.get("type", "string") == "string"
-            and _PLACES & set(humanise_identifier(f.name).lower().split())
-        ]
+        open_fields = _text_fields_of_kind(fields, found, _PLACES)
         if len(open_fields) != 1:
             return {}
         # "in ns prod", "in namespace prod": the field's own word comes first.
@@ -382,7 +385,7 @@ class CommentReader:
         for name in _names_of(field, self.path_words, 0):
             for at in range(1, len(self.tokens)):
                 before = self.tokens[at - 1]
-                if _matches(self.tokens, at, name) and re.fullmatch(r"\d+", before.text):
+                if before.text.isdecimal() and _matches(self.tokens, at, name):
                     value = coerce(before.text, field.schema)
                     if value is not None:
                         yield at - 1, value
