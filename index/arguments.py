@@ -192,7 +192,7 @@ def fill_fields(
     if not fields:
         result.latency_ms = (time.perf_counter() - started) * 1000
         return result
-    reader = CommentReader(instruction, operation)
+    reader = CommentReader(instruction, operation, api_words=api_words)
     for name, value in reader.values(fields).items():
         result.arguments[name] = value
         result.sources[name] = "comment"

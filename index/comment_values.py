@@ -167,8 +167,16 @@ class CommentReader:
     summary, operationId): its words name things and are not values; its path's words name the
     resource a bare `id` field identifies."""
 
-    def __init__(self, instruction: str, operation: str = "", asking: frozenset[str] | None = None):
+    def __init__(
+        self,
+        instruction: str,
+        operation: str = "",
+        asking: frozenset[str] | None = None,
+        api_words: str = "",
+    ):
         self.tokens = tokens_of(instruction)
+        # The API's own name ("with ip2location.io") says whose the call is, never a value.
+        self.api_names = frozenset(api_words.lower().split())
         # Plain words developers ask with and never state as values (index/value_words.py).
         self.asking = shipped_request_words() if asking is None else asking
         self.instruction = instruction
@@ -215,31 +223,45 @@ class CommentReader:
                         found[field.name] = value
                         taken.add(position)
                         break
-        unfilled = [f for f in fields if f.location == "path" and f.name not in found]
-        last_word = humanise_identifier(unfilled[0].name).split()[-1:] if len(unfilled) == 1 else []
-        if last_word:
-            # The one path parameter left, and the one id the comment states ("cancel signature
-            # request 33" for sign_request_id on /sign_requests/{sign_request_id}/cancel,
-            # "refunds on ch_123" for /charges/{charge}/refunds), or a whole resource name.
-            if unfilled[0].name in self.resource_names:
-                ids = [p for p, t in enumerate(self.tokens) if _RESOURCE_NAME.fullmatch(t.text)]
-            else:
-                ids = self._ids(field_words)
-            ids = [p for p in ids if p not in taken]
-            value = None
-            if len(ids) == 1 and self._said_of_the_request(ids[0]):
-                value = coerce(self.tokens[ids[0]].written, unfilled[0].schema)
-            if value is not None:
-                found[unfilled[0].name] = value
-                taken.add(ids[0])
+        # The one path parameter left, and the one id the comment states ("cancel signature
+        # request 33" for sign_request_id on /sign_requests/{sign_request_id}/cancel, "refunds
+        # on ch_123" for /charges/{charge}/refunds), or a whole resource name.
+        paths_left = [f for f in fields if f.location == "path" and f.name not in found]
+        found.update(self._one_left(paths_left, field_words, taken))
         found.update(self._by_form(fields, found, taken))
         found.update(self._place(fields, found, taken))
+        found.update(self._quoted_free_text(fields, found, taken))
+        found.update(self._flags(fields, found))
+        # Then the one required field left, wherever it goes ("audience 4ca5becb8d" for a
+        # query's list_id), once the values whose form or place says their field are taken.
+        if not paths_left:
+            required_left = [f for f in fields if f.required and f.name not in found]
+            found.update(self._one_left(required_left, field_words, taken))
         for field in fields:
             if field.name not in found and "email" in field.name.lower():
                 email = _EMAIL.search(self.instruction)
                 if email and email.group(0) not in found.values():
                     found[field.name] = email.group(0)
         return found
+
+    def _one_left(
+        self, left: list[Field], field_words: set[str], taken: set[int]
+    ) -> dict[str, Any]:
+        """The one field of `left`, where the comment states one id not yet taken."""
+        if len(left) != 1 or not humanise_identifier(left[0].name).split():
+            return {}
+        if left[0].name in self.resource_names:
+            ids = [p for p, t in enumerate(self.tokens) if _RESOURCE_NAME.fullmatch(t.text)]
+        else:
+            ids = self._ids(field_words)
+        ids = [p for p in ids if p not in taken]
+        if len(ids) != 1 or not self._said_of_the_request(ids[0]):
+            return {}
+        value = coerce(self.tokens[ids[0]].written, left[0].schema)
+        if value is None:
+            return {}
+        taken.add(ids[0])
+        return {left[0].name: value}
 
     def _by_form(
         self, fields: list[Field], found: dict[str, Any], taken: set[int]
@@ -258,6 +280,48 @@ class CommentReader:
                     values[open_fields[0].name] = value
                     taken.add(said[0])
         return values
+
+    def _quoted_free_text(
+        self, fields: list[Field], found: dict[str, Any], taken: set[int]
+    ) -> dict[str, Any]:
+        """The one quoted text left for the one field left that takes free text: what to
+        search for ("repos matching 'api'" for q), what to call a thing ("rename it to 'HQ
+        East'" for FriendlyName), what to say."""
+        said = [p for p, t in enumerate(self.tokens) if t.quoted and p not in taken]
+        open_fields = [
+            f
+            for f in _text_fields_of_kind(fields, found, _FREE_TEXT)
+            if humanise_identifier(f.name).lower().split()[-1] in _FREE_TEXT
+        ]
+        if len(said) != 1 or len(open_fields) != 1:
+            return {}
+        value = coerce(self.tokens[said[0]].text, open_fields[0].schema)
+        if value is None:
+            return {}
+        taken.add(said[0])
+        return {open_fields[0].name: value}
+
+    def _flags(self, fields: list[Field], found: dict[str, Any]) -> dict[str, Any]:
+        """True for a boolean field whose name the comment says ("force delete" for force,
+        "with timestamps", "dry run first" for DryRun, "incl deleted" for includeDeleted),
+        where no word before it says the opposite ("without cache")."""
+        said = [stem(t.key) for t in self.tokens]
+        flags: dict[str, Any] = {}
+        for field in fields:
+            if field.name in found or field.schema.get("type") != "boolean":
+                continue
+            named = [
+                w for w in humanise_identifier(field.name).lower().split() if w not in _FLAG_LITTLE
+            ]
+            stems = [stem(w) for w in named]
+            # S3's ?versioning and ?tagging name the operation itself, not a switch of it.
+            if not stems or not all(s in said for s in stems) or set(stems) <= self.vocabulary:
+                continue
+            first = min(said.index(s) for s in stems)
+            if any(t.key in _NEGATIONS for t in self.tokens[max(first - 2, 0) : first]):
+                continue
+            flags[field.name] = True
+        return flags
 
     def _place(self, fields: list[Field], found: dict[str, Any], taken: set[int]) -> dict[str, Any]:
         """ "in staging" for the one field left that says where (a namespace, a region, a
@@ -323,6 +387,8 @@ class CommentReader:
         for position, token in enumerate(self.tokens):
             digits = sum(c.isdigit() for c in token.text)
             if token.key in field_words or self.is_request_word(token.key) or "@" in token.text:
+                continue
+            if token.key in self.api_names or token.key.rsplit(".", 1)[0] in self.api_names:
                 continue
             before = self.tokens[position - 1].key if position else ""
             if before in _NEW_VALUE or re.fullmatch(r"\d+(ms|s|m|h|d|k|mb|gb)", token.key):
@@ -652,6 +718,13 @@ _FORMS = (
     (frozenset({"domain", "hostname", "host"}), re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")),
     (frozenset({"phone", "tel", "intlnumber"}), re.compile(r"\+\d{7,15}")),
 )
+# The last words of fields that take free text: a search, a name, a message.
+_FREE_TEXT = frozenset(
+    {"q", "query", "search", "term", "keyword", "keywords", "text", "name", "title", "label"}
+)
+# Words of a boolean field's name that say it is one, not what it turns on.
+_FLAG_LITTLE = frozenset({"is", "include", "includes", "incl", "with", "enable", "enabled", "show"})
+_NEGATIONS = frozenset({"no", "not", "without", "non", "never", "don't", "dont", "off", "disable"})
 _PLACES = frozenset({"namespace", "region", "location", "zone", "datacenter"})
 # A resource name begins with its collection: "projects/acme", "customers/my_customer".
 _RESOURCE_NAME = re.compile(r"[a-z][A-Za-z]*s/[\w.@:~-]+(?:/[\w.@:~-]+)*")

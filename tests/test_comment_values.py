@@ -212,6 +212,54 @@ def test_quoted_values_keep_their_words_and_one_value_fills_one_field():
     assert read_comment_values(hold, "new legal hold named after the case") == {}
 
 
+def test_the_one_required_field_left_takes_the_one_id_stated():
+    surveys = [
+        Field("list_id", "query", STRING, True),
+        Field("count", "query", INTEGER, False),
+    ]
+    op = "GET /reports/surveys: surveys of an audience"
+    said = read_comment_values(surveys, "grab all surveys for mailchimp audience 4ca5becb8d", op)
+    assert said == {"list_id": "4ca5becb8d"}
+    # Two ids: which is the list's is not said.
+    assert read_comment_values(surveys, "surveys for audience 4ca5becb8d or ab12cd34", op) == {}
+    # The API's own name is whose the call is, never a value of it.
+    geolocate = [Field("ip", "query", STRING, True), Field("key", "query", STRING, True)]
+    said = fill_fields(
+        geolocate, "geolocate ip 8.8.8.8 with ip2location.io", api_words="IP2Location.io"
+    )
+    assert said.arguments == {"ip": "8.8.8.8"}
+
+
+def test_quoted_text_lands_in_the_one_field_left_that_takes_free_text():
+    search = fields(("q", "query", STRING), ("limit", "query", INTEGER))
+    said = read_comment_values(search, "find accounts matching 'gargron', limit 5")
+    assert said == {"q": "gargron", "limit": 5}
+    site = fields(("siteId", "path", STRING), ("FriendlyName", "body", STRING))
+    said = read_comment_values(site, "rename zoom phone site abc123 to 'HQ East'")
+    assert said == {"siteId": "abc123", "FriendlyName": "HQ East"}
+    # Two fields that take free text, or two quoted texts: which goes where is not said.
+    both = fields(("query", "query", STRING), ("name", "query", STRING))
+    assert read_comment_values(both, "find projects like 'web'") == {}
+    assert read_comment_values(search, "search 'rust' or 'go'") == {}
+
+
+def test_a_switch_the_comment_names_is_turned_on():
+    BOOLEAN = {"type": "boolean"}
+    node = fields(("id", "path", STRING), ("force", "query", BOOLEAN))
+    op = "DELETE /nodes/{id}: Delete a node"
+    said = read_comment_values(node, "force remove docker swarm node node-3", op)
+    assert said == {"id": "node-3", "force": True}
+    logs = fields(("timestamps", "query", BOOLEAN), ("includeDeleted", "query", BOOLEAN))
+    said = read_comment_values(logs, "last 100 log lines with timestamps, incl deleted")
+    assert said == {"timestamps": True, "includeDeleted": True}
+    # Said the other way round, or the operation's own word (S3's ?versioning): no switch.
+    build = fields(("nocache", "query", BOOLEAN), ("cache", "query", BOOLEAN))
+    assert read_comment_values(build, "build the image without cache") == {}
+    versioning = fields(("versioning", "query", BOOLEAN))
+    op = "PUT /{Bucket}?versioning: PutBucketVersioning"
+    assert read_comment_values(versioning, "enable versioning on bucket backups", op) == {}
+
+
 def grounding(comment: str, operation: str = "", api: str = "") -> Grounding:
     return Grounding(CommentReader(comment, operation), api_words=api)
 
