@@ -11,7 +11,6 @@ the spec's placeholder, and credentials are never filled: they are not in the sc
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -184,8 +183,8 @@ def fill_fields(
     operation: str = "",
 ) -> FillResult:
     """Values for `fields` (already selected): the comment reader's, then the model's for the
-    rest (when a proposer is given and the comment holds anything value-like besides the API's
-    name, `api_words`), each kept only when the comment or the context states it. `operation`:
+    rest (when a proposer is given and the comment holds a value-like token the reader left,
+    not the API's name, `api_words`), each kept only when the comment or the context states it. `operation`:
     the operation's own text with its path (its words are not values)."""
     started = time.perf_counter()
     result = FillResult(arguments={})
@@ -197,7 +196,7 @@ def fill_fields(
         result.arguments[name] = value
         result.sources[name] = "comment"
     remaining = [f for f in fields if f.name not in result.arguments]
-    if propose is not None and remaining and _has_candidate_values(instruction, api_words):
+    if propose is not None and remaining and reader.values_left(remaining):
         result.model_used = True
         raw = propose(remaining)
         result.raw_model_output = raw
@@ -259,29 +258,6 @@ def _parse_json_object(text: str) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
-
-
-_QUOTED = re.compile(r"""["'`“”‘’]([^"'`“”‘’]{1,200})["'`“”‘’]""")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
-
-
-_IDENTIFIER = re.compile(r"\b\w+[_\-./:]\w[\w\-./:]*\b|\b[a-z]+[A-Z]\w*\b")
-_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z]+\b")
-
-
-def _has_candidate_values(text: str, api_words: str) -> bool:
-    """Whether the comment holds anything that could be a literal value: quoted text, a number,
-    an e-mail address, an identifier-like token, or a capitalised word (not the first one) that
-    is not the API's name. Without one there is nothing for the model to extract."""
-    if _QUOTED.search(text) or _EMAIL.search(text) or _NUMBER.search(text):
-        return True
-    if _IDENTIFIER.search(text):
-        return True
-    named = set(re.findall(r"[a-z]+", api_words.lower()))
-    words = text.strip().split()
-    later = " ".join(words[1:])
-    return any(w.lower() not in named for w in _CAPITALISED.findall(later))
 
 
 def _same_value_used(value: Any, arguments: dict[str, Any]) -> bool:

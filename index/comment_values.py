@@ -175,6 +175,7 @@ class CommentReader:
         api_words: str = "",
     ):
         self.tokens = tokens_of(instruction)
+        self.taken: set[int] = set()  # the tokens `values` gave to fields
         # The API's own name ("with ip2location.io") says whose the call is, never a value.
         self.api_names = frozenset(api_words.lower().split())
         # Plain words developers ask with and never state as values (index/value_words.py).
@@ -213,6 +214,7 @@ class CommentReader:
         # "on 2020-08-01" dates the one field that is only a date, and no field of two.
         dated = [f.name for f in fields if not _range_end(f.name) and _is_date_name(f.name)]
         sole_date = dated[0] if len(dated) == 1 else None
+        self.taken = taken
         found: dict[str, Any] = self._owner_and_name(fields, taken)
         for tier in range(4):
             for field in fields:
@@ -232,6 +234,7 @@ class CommentReader:
         found.update(self._place(fields, found, taken))
         found.update(self._quoted_free_text(fields, found, taken))
         found.update(self._flags(fields, found))
+        found.update(self._coordinates(fields, found, taken))
         # Then the one required field left, wherever it goes ("audience 4ca5becb8d" for a
         # query's list_id), once the values whose form or place says their field are taken.
         if not paths_left:
@@ -243,6 +246,33 @@ class CommentReader:
                 if email and email.group(0) not in found.values():
                     found[field.name] = email.group(0)
         return found
+
+    def values_left(self, fields: list[Field]) -> bool:
+        """Whether a token that could be a value of `fields` (those `values` left) is left
+        once `values` has read the comment: quoted text, a number, an id, an e-mail address, a
+        capitalised word after the first (not the API's name), or a plain word beside a
+        field's name ("gists of user octocat, limit 20"). Without one, nothing a model says
+        would be grounded (Grounding), so it is not asked."""
+        for position, token in enumerate(self.tokens):
+            if position in self.taken or token.key in self.api_names:
+                continue
+            if token.quoted or looks_like_id(token.text) or _EMAIL.search(token.text):
+                return True
+            if self.is_request_word(token.key) or token.key in self.asking:
+                continue  # "Stripe", "Slack": words developers ask with, never values
+            if position and token.text[:1].isupper():
+                return True
+            beside = self.tokens[max(position - 1, 0) : position + 2]
+            if any(self.names(t, f) for t in beside for f in fields):
+                return True
+        return False
+
+    def names(self, token: Token, field: Field) -> bool:
+        """Whether `token` is a one-word name of `field` or the last word of its name."""
+        spelled = humanise_identifier(field.name).split()
+        names = [n for tier in (0, 1) for n in _names_of(field, self.path_words, tier)]
+        names += [(w,) for w in spelled[-1:] if w not in _ID_WORDS]
+        return any(len(n) == 1 and _matches([token], 0, n) for n in names)
 
     def _one_left(
         self, left: list[Field], field_words: set[str], taken: set[int]
@@ -322,6 +352,49 @@ class CommentReader:
                 continue
             flags[field.name] = True
         return flags
+
+    def _coordinates(
+        self, fields: list[Field], found: dict[str, Any], taken: set[int]
+    ) -> dict[str, Any]:
+        """A point for the one latitude and the one longitude field left: "lat 51.57 lon -0.7",
+        or a pair of decimals, "58.7984, 17.8081" or "35.7,-78.6" (latitude first, as maps
+        write it)."""
+        ends = [
+            [f for f in fields if f.name not in found and _coordinate_of(f.name) == which]
+            for which in ("lat", "lon")
+        ]
+        if any(len(e) != 1 for e in ends):
+            return {}
+        lat, lon = ends[0][0], ends[1][0]
+        numbers = [
+            p for p, t in enumerate(self.tokens) if p not in taken and _DEGREES.fullmatch(t.text)
+        ]
+        named = {
+            _coordinate_of(self.tokens[p - 1].key): p
+            for p in numbers
+            if p and _coordinate_of(self.tokens[p - 1].key)
+        }
+        decimals = [p for p in numbers if "." in self.tokens[p].text]
+        pairs = [
+            p for p, t in enumerate(self.tokens) if p not in taken and _POINT.fullmatch(t.text)
+        ]
+        if set(named) == {"lat", "lon"}:
+            said = [self.tokens[named["lat"]].text, self.tokens[named["lon"]].text]
+            at = [named["lat"], named["lon"]]
+        elif len(pairs) == 1 and not decimals:
+            said = [x.strip() for x in self.tokens[pairs[0]].text.split(",")]
+            at = pairs
+        elif len(decimals) == 2 and decimals[1] == decimals[0] + 1 and not pairs:
+            said = [self.tokens[p].text for p in decimals]
+            at = decimals
+        else:
+            return {}
+        values = {lat.name: coerce(said[0], lat.schema), lon.name: coerce(said[1], lon.schema)}
+        degrees = [float(x) for x in said]
+        if any(v is None for v in values.values()) or abs(degrees[0]) > 90 or abs(degrees[1]) > 180:
+            return {}
+        taken.update(at)
+        return values
 
     def _place(self, fields: list[Field], found: dict[str, Any], taken: set[int]) -> dict[str, Any]:
         """ "in staging" for the one field left that says where (a namespace, a region, a
@@ -671,11 +744,7 @@ class Grounding:
         return None
 
     def _names(self, token: Token, field: Field) -> bool:
-        """Whether `token` is a one-word name of `field` or the last word of its name."""
-        spelled = humanise_identifier(field.name).split()
-        names = [n for tier in (0, 1) for n in _names_of(field, self.reader.path_words, tier)]
-        names += [(w,) for w in spelled[-1:] if w not in _ID_WORDS]
-        return any(len(n) == 1 and _matches([token], 0, n) for n in names)
+        return self.reader.names(token, field)
 
     def _names_another(self, before: Token, field: Field, fields: list[Field]) -> bool:
         return not self._names(before, field) and any(
@@ -725,6 +794,10 @@ _FREE_TEXT = frozenset(
 # Words of a boolean field's name that say it is one, not what it turns on.
 _FLAG_LITTLE = frozenset({"is", "include", "includes", "incl", "with", "enable", "enabled", "show"})
 _NEGATIONS = frozenset({"no", "not", "without", "non", "never", "don't", "dont", "off", "disable"})
+_LATITUDES = frozenset({"lat", "latitude"})
+_LONGITUDES = frozenset({"lon", "lng", "long", "longitude"})
+_DEGREES = re.compile(r"-?\d{1,3}(?:\.\d+)?")
+_POINT = re.compile(r"-?\d{1,3}\.\d+,-?\d{1,3}\.\d+")
 _PLACES = frozenset({"namespace", "region", "location", "zone", "datacenter"})
 # A resource name begins with its collection: "projects/acme", "customers/my_customer".
 _RESOURCE_NAME = re.compile(r"[a-z][A-Za-z]*s/[\w.@:~-]+(?:/[\w.@:~-]+)*")
@@ -735,6 +808,14 @@ _COUNT_BEFORE = frozenset(
 )
 _USER_WORDS = frozenset({"user", "userid", "member", "owner", "assignee", "player"})
 _BEFORE_ME = frozenset({"for", "user", "member", "of", "by", "to", "as", "is", "="})
+
+
+def _coordinate_of(name: str) -> str:
+    """ "lat" or "lon" for a field (or a word) that names a latitude or a longitude."""
+    spelled = humanise_identifier(name).lower().split()
+    if len(spelled) != 1:
+        return ""
+    return "lat" if spelled[0] in _LATITUDES else "lon" if spelled[0] in _LONGITUDES else ""
 
 
 def _range_end(field_name: str) -> str:

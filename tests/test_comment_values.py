@@ -260,6 +260,23 @@ def test_a_switch_the_comment_names_is_turned_on():
     assert read_comment_values(versioning, "enable versioning on bucket backups", op) == {}
 
 
+def test_a_point_lands_in_the_latitude_and_longitude_left():
+    NUMBER = {"type": "number"}
+    point = fields(("lat", "query", NUMBER), ("lon", "query", NUMBER), ("days", "query", INTEGER))
+    assert read_comment_values(point, "marine forecast for 58.7984, 17.8081") == {
+        "lat": 58.7984,
+        "lon": 17.8081,
+    }
+    said = read_comment_values(point, "past weather at 35.7,-78.6")
+    assert said == {"lat": 35.7, "lon": -78.6}
+    named = fields(("latitude", "query", NUMBER), ("longitude", "query", NUMBER))
+    said = read_comment_values(named, "airports near lat 51.57 lon -0.7")
+    assert said == {"latitude": 51.57, "longitude": -0.7}
+    # Not a point: out of range, or numbers that are not a pair.
+    assert read_comment_values(named, "airports near 151.57, 200.5") == {}
+    assert read_comment_values(named, "airports near 51.57 within 2.5 km") == {}
+
+
 def grounding(comment: str, operation: str = "", api: str = "") -> Grounding:
     return Grounding(CommentReader(comment, operation), api_words=api)
 
@@ -303,6 +320,25 @@ def test_fill_fields_keeps_only_the_grounded_part_of_a_models_answer():
     assert result.arguments == {"limit": 20, "user": "octocat"}
     assert result.sources == {"limit": "comment", "user": "model"}
     assert set(result.rejected) == {"filter"}
+
+
+def test_the_model_is_asked_only_while_the_comment_holds_a_value_the_reader_left():
+    asked = fields(("user", "path", STRING), ("per_page", "query", INTEGER))
+    asked_for: list[list[str]] = []
+
+    def model(remaining: list[Field]) -> str:
+        asked_for.append([f.name for f in remaining])
+        return "{}"
+
+    # Nothing stated, or every stated value read: no model call (a product's name is no value).
+    fill_fields(asked, "list the repositories of a GitHub user", propose=model, api_words="GitHub")
+    fill_fields(asked, "list the repositories of a Stripe user", propose=model)
+    fill_fields(asked, "50 per page, repos of user octocat", propose=model)
+    assert asked_for == []
+    # An id, a capitalised name or quoted text the reader gave no field: the model is asked.
+    fill_fields(asked, "repos of Octocat", propose=model)
+    fill_fields(asked, "list repos, 50 per page, for 'octo cat'", propose=model)
+    assert asked_for == [["user", "per_page"], ["user"]]
 
 
 def test_words_developers_ask_with_are_learned_and_never_filled():
