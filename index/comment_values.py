@@ -235,6 +235,8 @@ class CommentReader:
         found.update(self._quoted_free_text(fields, found, taken))
         found.update(self._flags(fields, found))
         found.update(self._coordinates(fields, found, taken))
+        found.update(self._route(fields, found, taken))
+        found.update(self._handle(fields, found, taken))
         # Then the one required field left, wherever it goes ("audience 4ca5becb8d" for a
         # query's list_id), once the values whose form or place says their field are taken.
         if not paths_left:
@@ -395,6 +397,53 @@ class CommentReader:
             return {}
         taken.update(at)
         return values
+
+    def _route(self, fields: list[Field], found: dict[str, Any], taken: set[int]) -> dict[str, Any]:
+        """ "JFK to LHR", "NCE->IST": two codes for the one origin and the one destination
+        field left."""
+        ends = [_text_fields_of_kind(fields, found, frozenset({w})) for w in _ROUTE_ENDS]
+        if any(len(e) != 1 for e in ends):
+            return {}
+        said: list[tuple[list[int], list[str]]] = []
+        for p, token in enumerate(self.tokens):
+            if p in taken or token.quoted:
+                continue
+            arrow = _ARROW.fullmatch(token.text)
+            if arrow:
+                said.append(([p], [arrow.group(1), arrow.group(2)]))
+            elif (
+                _CODE.fullmatch(token.text)
+                and p + 2 < len(self.tokens)
+                and self.tokens[p + 1].key in ("to", "->")
+                and _CODE.fullmatch(self.tokens[p + 2].text)
+                and p + 2 not in taken
+            ):
+                said.append(([p, p + 2], [token.text, self.tokens[p + 2].text]))
+        if len(said) != 1:
+            return {}
+        at, codes = said[0]
+        values = {e[0].name: coerce(code, e[0].schema) for e, code in zip(ends, codes, strict=True)}
+        if any(v is None for v in values.values()):
+            return {}
+        taken.update(at)
+        return values
+
+    def _handle(
+        self, fields: list[Field], found: dict[str, Any], taken: set[int]
+    ) -> dict[str, Any]:
+        """ "@acme_bot" for the one field left that takes a screen name or a handle, without
+        its "@" (Twitter's screen_name)."""
+        open_fields = _text_fields_of_kind(fields, found, _HANDLES)
+        said = [
+            p for p, t in enumerate(self.tokens) if p not in taken and _HANDLE.fullmatch(t.text)
+        ]
+        if len(open_fields) != 1 or len(said) != 1:
+            return {}
+        value = coerce(self.tokens[said[0]].text[1:], open_fields[0].schema)
+        if value is None:
+            return {}
+        taken.add(said[0])
+        return {open_fields[0].name: value}
 
     def _place(self, fields: list[Field], found: dict[str, Any], taken: set[int]) -> dict[str, Any]:
         """ "in staging" for the one field left that says where (a namespace, a region, a
@@ -798,6 +847,11 @@ _LATITUDES = frozenset({"lat", "latitude"})
 _LONGITUDES = frozenset({"lon", "lng", "long", "longitude"})
 _DEGREES = re.compile(r"-?\d{1,3}(?:\.\d+)?")
 _POINT = re.compile(r"-?\d{1,3}\.\d+,-?\d{1,3}\.\d+")
+_ROUTE_ENDS = ("origin", "destination")
+_CODE = re.compile(r"[A-Z]{3}")  # an airport's or a station's code
+_ARROW = re.compile(r"([A-Z]{3})->([A-Z]{3})")
+_HANDLES = frozenset({"screen", "handle"})
+_HANDLE = re.compile(r"@\w{1,50}")
 _PLACES = frozenset({"namespace", "region", "location", "zone", "datacenter"})
 # A resource name begins with its collection: "projects/acme", "customers/my_customer".
 _RESOURCE_NAME = re.compile(r"[a-z][A-Za-z]*s/[\w.@:~-]+(?:/[\w.@:~-]+)*")

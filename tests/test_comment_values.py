@@ -277,6 +277,23 @@ def test_a_point_lands_in_the_latitude_and_longitude_left():
     assert read_comment_values(named, "airports near 51.57 within 2.5 km") == {}
 
 
+def test_a_route_and_a_handle_land_in_the_fields_they_fit():
+    flights = fields(
+        ("originLocationCode", "query", STRING),
+        ("destinationLocationCode", "query", STRING),
+        ("adults", "query", INTEGER),
+    )
+    said = read_comment_values(flights, "search flights JFK to LHR for 2 adults")
+    assert said == {"originLocationCode": "JFK", "destinationLocationCode": "LHR", "adults": 2}
+    said = read_comment_values(flights, "predict delay for IB532 NCE->IST")
+    assert said == {"originLocationCode": "NCE", "destinationLocationCode": "IST"}
+    assert read_comment_values(flights, "flights from JFK or LHR") == {}  # no route said
+    lists = fields(("owner_screen_name", "query", STRING), ("slug", "query", STRING))
+    said = read_comment_values(lists, "follow the list owned by @twitterapi")
+    assert said == {"owner_screen_name": "twitterapi"}
+    assert read_comment_values(lists, "lists of @acme and @octo") == {}
+
+
 def grounding(comment: str, operation: str = "", api: str = "") -> Grounding:
     return Grounding(CommentReader(comment, operation), api_words=api)
 
