@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -287,13 +287,26 @@ class CommentReader:
         else:
             ids = self._ids(field_words)
         ids = [p for p in ids if p not in taken]
-        if len(ids) != 1 or not self._said_of_the_request(ids[0]):
+        if len(ids) == 1 and not self._said_of_the_request(ids[0]):
             return {}
-        value = coerce(self.tokens[ids[0]].written, left[0].schema)
+        return self._the_one_value(left, ids, taken, lambda t: t.written)
+
+    def _the_one_value(
+        self,
+        open_fields: list[Field],
+        said: list[int],
+        taken: set[int],
+        text_of: Callable[[Token], str] = lambda t: t.text,
+    ) -> dict[str, Any]:
+        """The one value `said` for the one field of `open_fields`, as that field's type;
+        nothing where either is not one (which goes where is not said)."""
+        if len(open_fields) != 1 or len(said) != 1:
+            return {}
+        value = coerce(text_of(self.tokens[said[0]]), open_fields[0].schema)
         if value is None:
             return {}
-        taken.add(ids[0])
-        return {left[0].name: value}
+        taken.add(said[0])
+        return {open_fields[0].name: value}
 
     def _by_form(
         self, fields: list[Field], found: dict[str, Any], taken: set[int]
@@ -306,11 +319,7 @@ class CommentReader:
             said = [
                 p for p, t in enumerate(self.tokens) if p not in taken and form.fullmatch(t.text)
             ]
-            if len(open_fields) == 1 and len(said) == 1:
-                value = coerce(self.tokens[said[0]].text, open_fields[0].schema)
-                if value is not None:
-                    values[open_fields[0].name] = value
-                    taken.add(said[0])
+            values.update(self._the_one_value(open_fields, said, taken))
         return values
 
     def _quoted_free_text(
@@ -325,13 +334,7 @@ class CommentReader:
             for f in _text_fields_of_kind(fields, found, _FREE_TEXT)
             if humanise_identifier(f.name).lower().split()[-1] in _FREE_TEXT
         ]
-        if len(said) != 1 or len(open_fields) != 1:
-            return {}
-        value = coerce(self.tokens[said[0]].text, open_fields[0].schema)
-        if value is None:
-            return {}
-        taken.add(said[0])
-        return {open_fields[0].name: value}
+        return self._the_one_value(open_fields, said, taken)
 
     def _flags(self, fields: list[Field], found: dict[str, Any]) -> dict[str, Any]:
         """True for a boolean field whose name the comment says ("force delete" for force,
@@ -437,13 +440,7 @@ class CommentReader:
         said = [
             p for p, t in enumerate(self.tokens) if p not in taken and _HANDLE.fullmatch(t.text)
         ]
-        if len(open_fields) != 1 or len(said) != 1:
-            return {}
-        value = coerce(self.tokens[said[0]].text[1:], open_fields[0].schema)
-        if value is None:
-            return {}
-        taken.add(said[0])
-        return {open_fields[0].name: value}
+        return self._the_one_value(open_fields, said, taken, lambda t: t.text[1:])
 
     def _place(self, fields: list[Field], found: dict[str, Any], taken: set[int]) -> dict[str, Any]:
         """ "in staging" for the one field left that says where (a namespace, a region, a
@@ -468,13 +465,7 @@ class CommentReader:
                 or after in named  # "in k8s namespace" says which kind, not which one
             ):
                 said.append(at)
-        if len(said) != 1:
-            return {}
-        value = coerce(self.tokens[said[0]].text, open_fields[0].schema)
-        if value is None:
-            return {}
-        taken.add(said[0])
-        return {open_fields[0].name: value}
+        return self._the_one_value(open_fields, said, taken)
 
     def _owner_and_name(self, fields: list[Field], taken: set[int]) -> dict[str, Any]:
         """ "acme/api" for two path parameters that follow one another (owner and repo,
