@@ -124,12 +124,25 @@ def _names_of(
     elif tier == 1 and len(spelled) > 1:
         if spelled[-1] in _ID_WORDS:
             yield tuple(spelled[:-1])
+        # "league lec" for league_id_or_slug, "project PROJ" for projectIdOrKey.
+        ids_from = next((i for i, w in enumerate(spelled) if _is_id_alternatives(spelled[i:])), 0)
+        if ids_from and ids_from < len(spelled) - 1:
+            yield tuple(spelled[:ids_from])
         # 'named "Case 42"' for policy_name; a field named just `name` took it at tier 0.
         yield from ((phrase,) for phrase in _PHRASES.get(spelled[-1], ()))
-    elif tier == 2 and field.name.lower() in _BARE_IDS:
+    elif tier == 2 and (field.name.lower() in _BARE_IDS or _is_id_alternatives(spelled)):
         yield from ((word,) for word in sorted(path_words))
     elif tier == 2 and field.location == "path" and resources and field.name in resources:
         yield (resources[field.name],)
+
+
+def _is_id_alternatives(spelled: list[str]) -> bool:
+    """ "id or slug", "id or key": identifier words joined by "or"."""
+    return (
+        len(spelled) >= 3
+        and spelled[1::2] == ["or"] * (len(spelled) // 2)
+        and all(w in _ID_WORDS for w in spelled[::2])
+    )
 
 
 def _text_fields_of_kind(

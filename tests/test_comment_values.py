@@ -51,6 +51,14 @@ def test_ids_land_in_the_field_their_resource_names():
         "build_id": 88,
         "id": "42",
     }
+    # "id or slug" names an identifier too: "league lec", "project PROJ", "board 42".
+    either = fields(("league_id_or_slug", "path", STRING), ("page", "query", INTEGER))
+    said = read_comment_values(either, "past matches for league lec")
+    assert said == {"league_id_or_slug": "lec"}
+    jira = fields(("projectIdOrKey", "path", STRING), ("idOrKey", "path", STRING))
+    op = "GET /rest/api/3/project/{projectIdOrKey}/board/{idOrKey}: Get a board"
+    said = read_comment_values(jira, "get board 42 of project PROJ", op)
+    assert said == {"projectIdOrKey": "PROJ", "idOrKey": "42"}
 
 
 def test_an_id_lands_in_the_path_parameter_of_the_resource_it_follows():
