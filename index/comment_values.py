@@ -729,6 +729,8 @@ class Grounding:
         if isinstance(value, bool):
             spelled = humanise_identifier(field.name)
             said = humanise_identifier(self.reader.instruction)
+            if {stem(w) for w in spelled.lower().split()} <= self.reader.vocabulary:
+                return "the operation's own word, not a switch"  # S3's ?accelerate
             return "" if spelled and spelled in said else "boolean not stated"
         if isinstance(value, list):
             if value and all(not self.unstated(v, field, fields) for v in value):
@@ -750,6 +752,21 @@ class Grounding:
                 return ""
             return "not a word or quoted text of the comment"
         token = self.reader.tokens[position]
+        before = self.reader.tokens[position - 1] if position > 0 else None
+        named_before = before is not None and self._names(before, field)
+        name_words = humanise_identifier(field.name).lower().split()
+        if not named_before:
+            # Where the comment does not name the field, what a model puts there must fit it:
+            # "k8s", "ec2", "v4" name products and versions; a number is no name; a page's
+            # cursor or an API version is never what a developer's comment states.
+            if _PRODUCT_LIKE.fullmatch(token.key):
+                return "a product's or a version's name, not a value"
+            if name_words[-1:] and name_words[-1] in _NAMING and text.replace(".", "").isdecimal():
+                return "a number, not a name"
+            if _NEVER_STATED & set(name_words):
+                return "a parameter comments do not state"
+            if humanise_identifier(token.text).lower().split() == name_words:
+                return "the parameter's own name, not its value"
         if token.plain:
             if (
                 self.reader.is_request_word(token.key)
@@ -856,6 +873,14 @@ _CODE = re.compile(r"[A-Z]{3}")  # an airport's or a station's code
 _ARROW = re.compile(r"([A-Z]{3})->([A-Z]{3})")
 _HANDLES = frozenset({"screen", "handle"})
 _HANDLE = re.compile(r"@\w{1,50}")
+_PRODUCT_LIKE = re.compile(r"[a-z]{1,3}\d[a-z0-9]?")
+_NAMING = frozenset({"name", "title", "label"})
+# Parameters that shape a response (a page's cursor, the fields to expand, the format) or
+# the call (the API version): comments ask for them by name or not at all.
+_NEVER_STATED = frozenset(
+    {"cursor", "api", "token", "marker", "expand", "filter", "fields", "field", "format"}
+    | {"sort", "order", "offset", "start", "markup"}
+)
 _PLACES = frozenset({"namespace", "region", "location", "zone", "datacenter"})
 # A resource name begins with its collection: "projects/acme", "customers/my_customer".
 _RESOURCE_NAME = re.compile(r"[a-z][A-Za-z]*s/[\w.@:~-]+(?:/[\w.@:~-]+)*")

@@ -332,6 +332,33 @@ def test_grounding_refuses_plain_words_not_said_of_the_field():
     )
 
 
+def test_grounding_refuses_values_that_do_not_fit_a_field_the_comment_does_not_name():
+    asked = fields(
+        ("name", "body", STRING),
+        ("cursor", "query", STRING),
+        ("expand", "query", STRING),
+        ("updateMask", "query", STRING),
+        ("dispute", "path", STRING),
+    )
+    name, cursor, expand, mask, dispute = asked
+    # A product's or a version's name, a number for a name, a page's cursor, an expansion.
+    assert grounding("replace k8s secret").unstated("k8s", name, asked)
+    assert grounding("allocate a new primary ip for server 42").unstated("42", name, asked)
+    assert grounding("slack denied invites for T0123").unstated("T0123", cursor, asked)
+    accept = grounding("accept the stripe chargeback dp_123")
+    assert accept.unstated("dp_123", expand, asked)
+    assert accept.unstated("dp_123", dispute, asked) == ""
+    # The field's own name is not its value; named before it, a value is the field's.
+    assert grounding("patch model tags, updateMask tags").unstated("updateMask", mask, asked)
+    check = grounding("patch model, updateMask display_name")
+    assert check.unstated("display_name", mask, asked) == ""
+    assert grounding("name r2d2 for the droid").unstated("r2d2", name, asked) == ""
+    # A switch that is the operation's own word (S3's ?accelerate) is no switch of it.
+    switch = fields(("accelerate", "query", {"type": "boolean"}))
+    check = grounding("is accelerate enabled on bucket uploads", "GET /{Bucket}?accelerate")
+    assert check.unstated(True, switch[0], switch)
+
+
 def test_fill_fields_keeps_only_the_grounded_part_of_a_models_answer():
     asked = fields(
         ("limit", "query", INTEGER), ("filter", "query", STRING), ("user", "query", STRING)
