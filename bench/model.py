@@ -75,7 +75,7 @@ def main() -> int:
     started = time.perf_counter()
     runtime = ModelRuntime(config)
     runtime.start_loading()
-    spec, op, comment = COMMENTS[2]  # leaves a field to the model, so it waits for the load
+    spec, op, comment = COMMENTS[8]  # leaves the city to the model, so it waits for the load
     first = fill_arguments(LlamaCallModel(runtime), records[(spec, op)], comment)
     first_request_ms = (time.perf_counter() - started) * 1000
     assert first.model_used
