@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 MAX_FIELDS = 6
 MAX_STRING = 48  # characters per string value in the grammar: values are short, runaways are not
+MAX_STATED = 300  # characters of a value read from the comment (a resource name, a quoted text)
 _CREDENTIAL_WORDS = (
     "authorization",
     "api_key",
@@ -224,7 +225,9 @@ def fill_fields(
 def _drop_invalid(result: FillResult, fields: list[Field]) -> None:
     """A value that breaks its field's schema (too long, outside the enum) is not filled: the
     placeholder stays, and the reason is kept, instead of the whole suggestion failing."""
-    schema = fill_schema(fields)
+    # The grammar's bound on a string's length keeps the model from running on; a value the
+    # comment states (a Google resource name of 60 characters) may be longer.
+    schema = fill_schema([replace(f, schema=_stated_length_bound(f.schema)) for f in fields])
     for name in list(result.arguments):
         try:
             jsonschema.validate({name: result.arguments[name]}, {**schema, "required": []})
@@ -232,6 +235,13 @@ def _drop_invalid(result: FillResult, fields: list[Field]) -> None:
             del result.arguments[name]
             result.sources.pop(name, None)
             result.rejected[name] = f"does not fit the schema: {exc.message}"
+
+
+def _stated_length_bound(schema: dict[str, Any]) -> dict[str, Any]:
+    bound = {**schema, "maxLength": MAX_STATED} if "maxLength" in schema else dict(schema)
+    if isinstance(bound.get("items"), dict):
+        bound["items"] = _stated_length_bound(bound["items"])
+    return bound
 
 
 def to_render_arguments(record: OperationRecord, arguments: dict[str, Any]) -> dict[str, Any]:

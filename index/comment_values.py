@@ -295,12 +295,14 @@ class CommentReader:
         """The one field of `left`, where the comment states one id not yet taken."""
         if len(left) != 1 or not humanise_identifier(left[0].name).split():
             return {}
-        if left[0].name in self.resource_names:
+        # A resource name is one whatever precedes it ("under projects/acme").
+        resource_name = left[0].name in self.resource_names
+        if resource_name:
             ids = [p for p, t in enumerate(self.tokens) if _RESOURCE_NAME.fullmatch(t.text)]
         else:
             ids = self._ids(field_words)
         ids = [p for p in ids if p not in taken]
-        if len(ids) == 1 and not self._said_of_the_request(ids[0]):
+        if len(ids) == 1 and not resource_name and not self._said_of_the_request(ids[0]):
             return {}
         return self._the_one_value(left, ids, taken, lambda t: t.written)
 

@@ -393,6 +393,18 @@ def test_the_model_is_asked_only_while_the_comment_holds_a_value_the_reader_left
     assert asked_for == [["user", "per_page"], ["user"]]
 
 
+def test_a_stated_value_longer_than_the_grammars_bound_is_kept_within_reason():
+    parent = [Field("parent", "path", STRING, True)]
+    op = "GET /v1/{parent}/workflows: List workflows"
+    name = "projects/acme-analytics/locations/us-central1/workflows/nightly-etl"
+    assert len(name) > 48  # the grammar's bound on what the model writes
+    said = fill_fields(parent, f"list workflows under {name}", operation=op)
+    assert said.arguments == {"parent": name}
+    runaway = "projects/" + "a" * 400
+    said = fill_fields(parent, f"list workflows under {runaway}", operation=op)
+    assert said.arguments == {} and "parent" in said.rejected
+
+
 def test_words_developers_ask_with_are_learned_and_never_filled():
     said = [("check the deploy status", {})] * 20 + [("set status to live", {"status": "live"})]
     said += [("deploy acme", {"name": "acme"})] * 3
