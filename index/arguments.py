@@ -185,8 +185,8 @@ def fill_fields(
 ) -> FillResult:
     """Values for `fields` (already selected): the comment reader's, then the model's for the
     rest (when a proposer is given and the comment holds a value-like token the reader left,
-    not the API's name, `api_words`), each kept only when the comment or the context states it. `operation`:
-    the operation's own text with its path (its words are not values)."""
+    not the API's name, `api_words`), each kept only when the comment or the context states
+    it. `operation`: the operation's own text with its path (its words are not values)."""
     started = time.perf_counter()
     result = FillResult(arguments={})
     if not fields:

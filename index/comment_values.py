@@ -731,7 +731,8 @@ class Grounding:
         if isinstance(value, bool):
             spelled = humanise_identifier(field.name)
             said = humanise_identifier(self.reader.instruction)
-            if {stem(w) for w in spelled.lower().split()} <= self.reader.vocabulary:
+            switch = {stem(w) for w in spelled.lower().split()}
+            if switch and switch <= self.reader.vocabulary:
                 return "the operation's own word, not a switch"  # S3's ?accelerate
             return "" if spelled and spelled in said else "boolean not stated"
         if isinstance(value, list):

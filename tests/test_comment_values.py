@@ -3,6 +3,8 @@ as real specs give them; the model itself is exercised in test_model_runtime.py.
 
 from __future__ import annotations
 
+import json
+import os
 import random
 
 from apicall.index.arguments import Field, fill_fields
@@ -10,6 +12,7 @@ from apicall.index.comment_values import CommentReader, Grounding, read_comment_
 from apicall.index.value_words import request_words_of
 
 STRING = {"type": "string", "maxLength": 48}
+FUZZ_CASES = int(os.environ.get("APICALL_FUZZ_CASES", "3000"))
 INTEGER = {"type": "integer"}
 
 
@@ -476,6 +479,22 @@ def test_the_reader_survives_any_comment_and_any_spec():
         "]",
         "(",
         ",",
+        "lat",
+        "lon",
+        "51.5",
+        "-0.12",
+        "35.7,-78.6",
+        "999.9,1.5",
+        "JFK",
+        "LHR",
+        "NCE->IST",
+        "@acme_bot",
+        "@",
+        "force",
+        "without",
+        "'quoted text'",
+        "k8s",
+        "Stripe",
     ]
     names = [
         "id",
@@ -494,6 +513,16 @@ def test_the_reader_survives_any_comment_and_any_spec():
         "ﬁle",
         "a b",
         "İd",
+        "lat",
+        "longitude",
+        "originLocationCode",
+        "destinationLocationCode",
+        "screen_name",
+        "q",
+        "force",
+        "league_id_or_slug",
+        "idOrKey",
+        "cursor",
     ]
     schemas: list[dict] = [
         STRING,
@@ -504,11 +533,14 @@ def test_the_reader_survives_any_comment_and_any_spec():
         {"type": "array", "items": {"type": "string"}},
         {"type": "string", "enum": ["a", 1, None]},
     ]
-    for _ in range(3000):
+    for _ in range(FUZZ_CASES):
         comment = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         asked = [
             Field(
-                rng.choice(names), rng.choice(["path", "query", "body"]), rng.choice(schemas), False
+                rng.choice(names),
+                rng.choice(["path", "query", "body"]),
+                rng.choice(schemas),
+                rng.random() < 0.5,
             )
             for _ in range(rng.randint(1, 4))
         ]
@@ -517,3 +549,9 @@ def test_the_reader_survives_any_comment_and_any_spec():
         path = "/".join(rng.choice(segments) for _ in range(rng.randint(1, 5)))
         said = read_comment_values(asked, comment, f"GET /{path}: {rng.choice(pieces)}")
         assert set(said) <= {f.name for f in asked}
+        # The whole filling path, with a model that answers anything at all.
+        answer = {
+            f.name: rng.choice([rng.choice(pieces), 7, True, [rng.choice(pieces)]]) for f in asked
+        }
+        filled = fill_fields(asked, comment, "", lambda _: json.dumps(answer), rng.choice(pieces))
+        assert set(filled.arguments) <= {f.name for f in asked}
