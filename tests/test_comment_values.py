@@ -553,5 +553,6 @@ def test_the_reader_survives_any_comment_and_any_spec():
         answer = {
             f.name: rng.choice([rng.choice(pieces), 7, True, [rng.choice(pieces)]]) for f in asked
         }
-        filled = fill_fields(asked, comment, "", lambda _: json.dumps(answer), rng.choice(pieces))
+        reply = json.dumps(answer)
+        filled = fill_fields(asked, comment, "", lambda _, r=reply: r, rng.choice(pieces))
         assert set(filled.arguments) <= {f.name for f in asked}
