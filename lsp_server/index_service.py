@@ -152,7 +152,12 @@ class IndexService:
         # The new specs and the engine that knows them, together: a request sees both or neither.
         self.spec_keys = set(keys)
         self.ls.use_engine(engine)
-        self._tell(report or IngestReport(), removed)
+        told = report or IngestReport()
+        changed = told.count("added") + told.count("replaced") + len(told.skipped)
+        # A save's events that reach the server in two batches leave the second with nothing to
+        # do; a scan is always told (clients wait for the first one).
+        if batch.scan or changed or removed:
+            self._tell(told, removed)
         return report
 
     def _tell(self, report: IngestReport, removed: int) -> None:
