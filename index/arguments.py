@@ -263,11 +263,16 @@ def to_render_arguments(record: OperationRecord, arguments: dict[str, Any]) -> d
 
 
 def _parse_json_object(text: str) -> dict[str, Any]:
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+    """The model's object; cut at its token limit, its members that were complete (the grammar
+    makes every answer a prefix of valid JSON, so `{"a": 1, "b": "unfini` keeps a)."""
+    for end in [len(text), *(i for i in range(len(text) - 1, 0, -1) if text[i] == ",")]:
+        candidate = text if end == len(text) else text[:end] + "}"
+        try:
+            value = json.loads(candidate)
+        except ValueError:
+            continue
+        return value if isinstance(value, dict) else {}
+    return {}
 
 
 def _same_value_used(value: Any, arguments: dict[str, Any]) -> bool:

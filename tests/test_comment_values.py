@@ -408,6 +408,17 @@ def test_a_stated_value_longer_than_the_grammars_bound_is_kept_within_reason():
     assert said.arguments == {} and "parent" in said.rejected
 
 
+def test_a_model_answer_cut_at_its_token_limit_keeps_its_complete_members():
+    asked = fields(("user", "query", STRING), ("repo", "query", STRING))
+
+    def model(remaining: list[Field]) -> str:
+        return '{"user": "Octocat", "repo": "Hello-Wor'  # the grammar's prefix, cut short
+
+    result = fill_fields(asked, "issues for Octocat and Hello-World", propose=model)
+    assert result.arguments == {"user": "Octocat"}
+    assert result.sources == {"user": "model"}
+
+
 def test_words_developers_ask_with_are_learned_and_never_filled():
     said = [("check the deploy status", {})] * 20 + [("set status to live", {"status": "live"})]
     said += [("deploy acme", {"name": "acme"})] * 3
