@@ -323,6 +323,18 @@ class CommentReader:
         taken.add(said[0])
         return {open_fields[0].name: value}
 
+    @staticmethod
+    def _all_or_none(
+        said: list[tuple[Field, str]], at: list[int], taken: set[int]
+    ) -> dict[str, Any]:
+        """Each field's text as its type, or nothing where one does not fit (a pair such as
+        owner/name, origin/destination, latitude/longitude is stated whole or not at all)."""
+        values = {f.name: coerce(text, f.schema) for f, text in said}
+        if any(v is None for v in values.values()):
+            return {}
+        taken.update(at)
+        return values
+
     def _by_form(
         self, fields: list[Field], found: dict[str, Any], taken: set[int]
     ) -> dict[str, Any]:
@@ -390,9 +402,7 @@ class CommentReader:
             p for p, t in enumerate(self.tokens) if p not in taken and _DEGREES.fullmatch(t.text)
         ]
         named = {
-            _coordinate_of(self.tokens[p - 1].key): p
-            for p in numbers
-            if p and _coordinate_of(self.tokens[p - 1].key)
+            which: p for p in numbers if p and (which := _coordinate_of(self.tokens[p - 1].key))
         }
         decimals = [p for p in numbers if "." in self.tokens[p].text]
         pairs = [
@@ -409,12 +419,9 @@ class CommentReader:
             at = decimals
         else:
             return {}
-        values = {lat.name: coerce(said[0], lat.schema), lon.name: coerce(said[1], lon.schema)}
-        degrees = [float(x) for x in said]
-        if any(v is None for v in values.values()) or abs(degrees[0]) > 90 or abs(degrees[1]) > 180:
+        if abs(float(said[0])) > 90 or abs(float(said[1])) > 180:
             return {}
-        taken.update(at)
-        return values
+        return self._all_or_none([(lat, said[0]), (lon, said[1])], at, taken)
 
     def _route(self, fields: list[Field], found: dict[str, Any], taken: set[int]) -> dict[str, Any]:
         """ "JFK to LHR", "NCE->IST": two codes for the one origin and the one destination
@@ -440,11 +447,7 @@ class CommentReader:
         if len(said) != 1:
             return {}
         at, codes = said[0]
-        values = {e[0].name: coerce(code, e[0].schema) for e, code in zip(ends, codes, strict=True)}
-        if any(v is None for v in values.values()):
-            return {}
-        taken.update(at)
-        return values
+        return self._all_or_none([(e[0], c) for e, c in zip(ends, codes, strict=True)], at, taken)
 
     def _handle(
         self, fields: list[Field], found: dict[str, Any], taken: set[int]
@@ -499,14 +502,8 @@ class CommentReader:
         if len(pairs) != 1 or len(said) != 1:
             return {}
         owner, name = self.tokens[said[0]].text.split("/")
-        values = {
-            pairs[0][0]: coerce(owner, open_fields[pairs[0][0]].schema),
-            pairs[0][1]: coerce(name, open_fields[pairs[0][1]].schema),
-        }
-        if any(v is None for v in values.values()):
-            return {}
-        taken.add(said[0])
-        return values
+        first, second = (open_fields[n] for n in pairs[0])
+        return self._all_or_none([(first, owner), (second, name)], said, taken)
 
     def _ids(self, field_words: set[str]) -> list[int]:
         """Where the comment states an identifier: a token with two digits or a digit and
@@ -783,7 +780,6 @@ class Grounding:
             if not _constrained(field) and not any(self._names(t, field) for t in beside):
                 return "a plain word not said of this parameter"
         tokens = self.reader.tokens
-        before = tokens[position - 1] if position > 0 else None
         after = tokens[position + 1] if position + 1 < len(tokens) else None
         if tokens[position].ends_clause or not (
             before is None or before.key in STOPWORDS or before.key in _CONNECTORS
@@ -795,7 +791,7 @@ class Grounding:
             self._names_another(t, field, fields) for t in beside
         ):
             return "the comment gives it to another parameter"
-        if field.location == "header" and not (before is not None and self._names(before, field)):
+        if field.location == "header" and not named_before:
             return "a header the comment does not name"
         if before is not None and _other_end(before.key, field.name):
             return "the other end of the range"  # "from 2024-01-01" is not an end date
