@@ -250,6 +250,7 @@ class CommentReader:
         found.update(self._coordinates(fields, found, taken))
         found.update(self._route(fields, found, taken))
         found.update(self._handle(fields, found, taken))
+        found.update(self._date_parts(fields, found, taken))
         # Then the one required field left, wherever it goes ("audience 4ca5becb8d" for a
         # query's list_id), once the values whose form or place says their field are taken.
         if not paths_left:
@@ -460,6 +461,36 @@ class CommentReader:
         ]
         return self._the_one_value(open_fields, said, taken, lambda t: t.text[1:])
 
+    def _date_parts(
+        self, fields: list[Field], found: dict[str, Any], taken: set[int]
+    ) -> dict[str, Any]:
+        """A date said whole for the fields that take its parts: "2024/01/15" for year, month
+        and day (Wikimedia's /{year}/{month}/{day}), "2023/05" for year and month, "12/25" for
+        month and day."""
+        parts = {humanise_identifier(f.name).lower(): f for f in fields if f.name not in found}
+        year, month, day = (parts.get(n) for n in ("year", "month", "day"))
+        if month is None or (year is None and day is None):
+            return {}
+        said = [
+            (p, match)
+            for p, t in enumerate(self.tokens)
+            if p not in taken and (match := _DATE_PARTS.fullmatch(t.text))
+        ]
+        if len(said) != 1:
+            return {}
+        at, match = said[0]
+        whole_year, first, second = match.group(1, 2, 3)
+        if whole_year:
+            if year is None or (second and day is None):
+                return {}
+            pairs = [(year, whole_year), (month, first)] + ([(day, second)] if second else [])
+        else:
+            first, second = match.group(4, 5)
+            if day is None or int(first) > 12 or int(second) > 31:
+                return {}
+            pairs = [(month, first), (day, second)]
+        return self._all_or_none(pairs, [at], taken)
+
     def _place(self, fields: list[Field], found: dict[str, Any], taken: set[int]) -> dict[str, Any]:
         """ "in staging" for the one field left that says where (a namespace, a region, a
         location, a zone), where the comment says "in" one thing that is not its own word."""
@@ -559,7 +590,8 @@ class CommentReader:
                     and self.tokens[position].key in _CONNECTORS
                 ):
                     position += 1
-                if position >= len(self.tokens):
+                # "stats for all subusers, 2024-05-01": a comma parts the name from the value.
+                if position >= len(self.tokens) or self.tokens[position - 1].ends_clause:
                     continue
                 token = self.tokens[position]
                 last = position == len(self.tokens) - 1
@@ -631,12 +663,12 @@ class CommentReader:
         if field.schema.get("type") != "string":
             return
         end = _range_end(field.name)
-        for position, token in enumerate(self.tokens):
-            if not position or not _DATE.fullmatch(token.text):
-                continue
+        dates = [p for p, t in enumerate(self.tokens) if p and _DATE.fullmatch(t.text)]
+        for position in dates:
+            token = self.tokens[position]
             before = self.tokens[position - 1].key
             says = "start" if before in _DATE_STARTS else "end" if before in _DATE_ENDS else ""
-            on_its_day = before in ("on", "for") and sole_date
+            on_its_day = sole_date and (before in ("on", "for", "in") or len(dates) == 1)
             if (says and says == end) or on_its_day:
                 yield position, token.text
 
@@ -833,7 +865,15 @@ _START_PREFIXES = ("start", "from", "since", "after", "begin")
 _END_PREFIXES = ("end", "until", "before")
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
+# An ISO date or time (2024-05-01, 2024-05-01T14:00:00.000Z), or a compact one (20240101).
+_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])?"
+)
+# A date in parts: 2024/01/15, 2024-01, 2024/03/all-days; or a month and a day, 12/25.
+_DATE_PARTS = re.compile(
+    r"(?:((?:19|20)\d{2})[/-](\d{2})(?:[/-](\d{2}|all-days))?|(\d{1,2})/(\d{1,2}))"
+)
 _DATE_STARTS = _RANGE_STARTS | {"between"}
 _DATE_ENDS = _RANGE_ENDS | {"and"}
 _OWNER_AND_NAME = re.compile(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*")

@@ -124,6 +124,43 @@ def test_dates_land_at_the_end_of_the_range_the_comment_says():
     }
 
 
+def test_a_date_fills_the_fields_of_its_parts_and_compact_dates_bound_ranges():
+    top = fields(
+        ("project", "path", STRING),
+        ("year", "path", STRING),
+        ("month", "path", STRING),
+        ("day", "path", STRING),
+    )
+    op = "GET /metrics/pageviews/top/{project}/{access}/{year}/{month}/{day}"
+    said = read_comment_values(top, "top viewed articles on 2024/01/15", op)
+    assert said == {"year": "2024", "month": "01", "day": "15"}
+    assert read_comment_values(top, "top editors for 2024/03/all-days", op) == {
+        "year": "2024",
+        "month": "03",
+        "day": "all-days",
+    }
+    on_this_day = fields(("month", "query", STRING), ("day", "query", INTEGER))
+    said = read_comment_values(on_this_day, "random famous person who died on 12/25")
+    assert said == {"month": "12", "day": 25}
+    assert read_comment_values(on_this_day, "who died on 25/12") == {}  # no 25th month
+    # Two dates: which one is meant is not said.
+    assert read_comment_values(top, "compare 2024/01/15 with 2024/02/15", op) == {}
+    bounds = fields(("start", "path", STRING), ("end", "path", STRING))
+    said = read_comment_values(bounds, "signup counts from 20240101 to 20240301")
+    assert said == {"start": "20240101", "end": "20240301"}
+    # Eight digits that are no date are not a range's end.
+    assert read_comment_values(bounds, "signup counts from 20241399") == {}
+
+
+def test_the_only_date_stated_dates_the_one_date_field():
+    stats = fields(("subuser", "query", STRING), ("date", "query", STRING))
+    said = read_comment_values(stats, "sendgrid monthly stats for all subusers, 2024-05-01")
+    assert said == {"date": "2024-05-01"}
+    feed = fields(("category_id", "query", STRING), ("snapshot_date", "query", STRING))
+    said = read_comment_values(feed, "download snapshot TSV for 2024-05-01T14:00:00.000Z")
+    assert said == {"snapshot_date": "2024-05-01T14:00:00.000Z"}
+
+
 def test_me_is_a_users_value_only_where_the_comment_asks_for_its_own():
     gmail = fields(("userId", "path", STRING), ("id", "path", STRING))
     assert read_comment_values(gmail, "grab sendas aliases for me") == {"userId": "me"}
