@@ -51,6 +51,11 @@ _PAGE_SIZES = frozenset(
 _SIZE_BEFORE = (("max",), ("limit",), ("top",), ("first",), ("maximum",))
 _SIZE_AFTER = (("per", "page"), ("at", "a", "time"), ("results",), ("items",), ("per", "request"))
 # Verbs that state a field's value: "titled 'Dune'", "named octocat", "called 'Sales'".
+# Two letters that are words before they are a name's initials.
+_NOT_INITIALS = frozenset(
+    {"id", "in", "on", "at", "to", "of", "is", "it", "by", "as", "an", "or", "if", "be", "do"}
+    | {"up", "us", "we", "me", "my", "no", "so", "go", "he", "hi", "ok", "vs", "et"}
+)
 _PHRASES = {"title": ("titled", "called"), "name": ("named", "called"), "email": ("e-mail",)}
 _TOKEN = re.compile(
     r"""(?<!\w)"([^"]+)"(?!\w)|(?<!\w)'([^']+)'(?!\w)|`([^`]+)`|“([^”]+)”|‘([^’]+)’|(\S+)"""
@@ -122,8 +127,20 @@ def _names_of(
             yield tuple(spelled)
         yield from ((phrase,) for phrase in _PHRASES.get(field.name.lower(), ()))
     elif tier == 1 and len(spelled) > 1:
+        named = spelled
         if spelled[-1] in _ID_WORDS:
-            yield tuple(spelled[:-1])
+            named = spelled[:-1]
+        elif spelled[0] in _ID_WORDS:  # Trello's idCard, idAction
+            named = spelled[1:]
+        if named != spelled:
+            yield tuple(named)
+        if len(named) > 1:
+            # "giftcard gftc_1" for gift_card_id, "MR 5" for merge_request_id, "rg" for
+            # resourceGroupName: its words run together, its initials.
+            yield ("".join(named),)
+            initials = "".join(w[0] for w in named)
+            if initials not in _NOT_INITIALS:
+                yield (initials,)
         # "league lec" for league_id_or_slug, "project PROJ" for projectIdOrKey.
         ids_from = next((i for i, w in enumerate(spelled) if _is_id_alternatives(spelled[i:])), 0)
         if ids_from and ids_from < len(spelled) - 1:
@@ -251,6 +268,7 @@ class CommentReader:
         found.update(self._route(fields, found, taken))
         found.update(self._handle(fields, found, taken))
         found.update(self._date_parts(fields, found, taken))
+        found.update(self._prefixed_ids(fields, found, taken))
         # Then the one required field left, wherever it goes ("audience 4ca5becb8d" for a
         # query's list_id), once the values whose form or place says their field are taken.
         if not paths_left:
@@ -460,6 +478,26 @@ class CommentReader:
             p for p, t in enumerate(self.tokens) if p not in taken and _HANDLE.fullmatch(t.text)
         ]
         return self._the_one_value(open_fields, said, taken, lambda t: t.text[1:])
+
+    def _prefixed_ids(
+        self, fields: list[Field], found: dict[str, Any], taken: set[int]
+    ) -> dict[str, Any]:
+        """An id whose prefix says what it identifies (Stripe's "cus_456" for customer,
+        "pm_123" for payment_method), for the one field left it abbreviates."""
+        values: dict[str, Any] = {}
+        for position, token in enumerate(self.tokens):
+            prefixed = _PREFIXED_ID.fullmatch(token.text)
+            if position in taken or token.quoted or not prefixed:
+                continue
+            abbreviated = [
+                f
+                for f in fields
+                if f.name not in found
+                and f.name not in values
+                and _abbreviates(prefixed.group(1), f.name)
+            ]
+            values.update(self._the_one_value(abbreviated, [position], taken))
+        return values
 
     def _date_parts(
         self, fields: list[Field], found: dict[str, Any], taken: set[int]
@@ -874,6 +912,8 @@ _DATE = re.compile(
 _DATE_PARTS = re.compile(
     r"(?:((?:19|20)\d{2})[/-](\d{2})(?:[/-](\d{2}|all-days))?|(\d{1,2})/(\d{1,2}))"
 )
+# An id after its kind's prefix, with a digit or a capital (cus_456, txn_1Nabc; not snake_case).
+_PREFIXED_ID = re.compile(r"([a-z]{2,8})_(?=[a-z]*[A-Z0-9])[A-Za-z0-9]{3,}")
 _DATE_STARTS = _RANGE_STARTS | {"between"}
 _DATE_ENDS = _RANGE_ENDS | {"and"}
 _OWNER_AND_NAME = re.compile(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*")
@@ -930,6 +970,16 @@ _COUNT_BEFORE = frozenset(
 )
 _USER_WORDS = frozenset({"user", "userid", "member", "owner", "assignee", "player"})
 _BEFORE_ME = frozenset({"for", "user", "member", "of", "by", "to", "as", "is", "="})
+
+
+def _abbreviates(prefix: str, field_name: str) -> bool:
+    """Whether an id's prefix abbreviates the field's name: its initials ("pm" for
+    payment_method) or its start ("cus" for customer)."""
+    spelled = [w for w in humanise_identifier(field_name).lower().split() if w not in _ID_WORDS]
+    if not spelled:
+        return False
+    initials = "".join(w[0] for w in spelled)
+    return (len(spelled) > 1 and prefix == initials) or "".join(spelled).startswith(prefix)
 
 
 def _coordinate_of(name: str) -> str:

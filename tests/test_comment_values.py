@@ -161,6 +161,36 @@ def test_the_only_date_stated_dates_the_one_date_field():
     assert said == {"snapshot_date": "2024-05-01T14:00:00.000Z"}
 
 
+def test_names_said_as_initials_run_together_or_after_an_id_word():
+    note = fields(("id", "path", STRING), ("merge_request_id", "path", INTEGER))
+    op = "POST /v3/projects/{id}/merge_request/{merge_request_id}/comments"
+    assert read_comment_values(note, "post a note on MR 5", op) == {"merge_request_id": 5}
+    firewall = fields(("resourceGroupName", "path", STRING), ("azureFirewallName", "path", STRING))
+    said = read_comment_values(firewall, "delete azure firewall fw-hub in rg net-rg")
+    assert said["resourceGroupName"] == "net-rg"
+    gift = fields(("gift_card_id", "path", STRING), ("customer_id", "body", STRING))
+    said = read_comment_values(gift, "attach customer to giftcard gftc_123")
+    assert said == {"gift_card_id": "gftc_123"}
+    trello = fields(("idAction", "path", STRING))
+    said = read_comment_values(trello, "trello delete comment action 77 on card 42")
+    assert said == {"idAction": "77"}
+    # Initials that are a little word name nothing: "on" is not order_number.
+    order = fields(("order_number", "query", STRING))
+    assert read_comment_values(order, "orders shipped on 2024 invoices") == {}
+
+
+def test_an_ids_prefix_says_which_field_it_fills():
+    stripe = fields(("payment_method", "path", STRING), ("customer", "query", STRING))
+    said = read_comment_values(stripe, "stripe: retrieve pm_123 for customer cus_456")
+    assert said == {"payment_method": "pm_123", "customer": "cus_456"}
+    # Two fields the prefix could abbreviate: which one is not said.
+    two = fields(("charge", "path", STRING), ("channel", "query", STRING))
+    assert read_comment_values(two, "refund ch_3Nab1 now") == {}
+    # A field's own snake_case name is no id.
+    selector = fields(("label_selector", "body", STRING))
+    assert read_comment_values(selector, "targets by label_selector") == {}
+
+
 def test_me_is_a_users_value_only_where_the_comment_asks_for_its_own():
     gmail = fields(("userId", "path", STRING), ("id", "path", STRING))
     assert read_comment_values(gmail, "grab sendas aliases for me") == {"userId": "me"}
