@@ -48,14 +48,18 @@ _PAGE_SIZES = frozenset(
         "number",
     }
 )
+_NEWEST = frozenset({"last", "latest", "newest", "recent"})
+_TIME_UNITS = frozenset(
+    stem(w) for w in ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "mins")
+)
 _SIZE_BEFORE = (("max",), ("limit",), ("top",), ("first",), ("maximum",))
 _SIZE_AFTER = (("per", "page"), ("at", "a", "time"), ("results",), ("items",), ("per", "request"))
-# Verbs that state a field's value: "titled 'Dune'", "named octocat", "called 'Sales'".
 # Two letters that are words before they are a name's initials.
 _NOT_INITIALS = frozenset(
     {"id", "in", "on", "at", "to", "of", "is", "it", "by", "as", "an", "or", "if", "be", "do"}
     | {"up", "us", "we", "me", "my", "no", "so", "go", "he", "hi", "ok", "vs", "et"}
 )
+# Verbs that state a field's value: "titled 'Dune'", "named octocat", "called 'Sales'".
 _PHRASES = {"title": ("titled", "called"), "name": ("named", "called"), "email": ("e-mail",)}
 _TOKEN = re.compile(
     r"""(?<!\w)"([^"]+)"(?!\w)|(?<!\w)'([^']+)'(?!\w)|`([^`]+)`|“([^”]+)”|‘([^’]+)’|(\S+)"""
@@ -676,10 +680,18 @@ class CommentReader:
                 _matches(self.tokens, position - len(n), n) for n in _SIZE_BEFORE if position
             )
             after = any(_matches(self.tokens, position + 1, n) for n in _SIZE_AFTER)
-            if before or after or self._counts_what_is_listed(position):
+            if before or after or self._counts_what_is_listed(position) or self._newest(position):
                 value = coerce(token.text, field.schema)
                 if value is not None:
                     yield position, value
+
+    def _newest(self, position: int) -> bool:
+        """ "last 50 tweets", "latest 10 orders": how many of the newest things, not a span of
+        time ("last 30 days")."""
+        if not position or self.tokens[position - 1].key not in _NEWEST:
+            return False
+        after = self.tokens[position + 1].key if position + 1 < len(self.tokens) else ""
+        return after.endswith("s") and not after.endswith("ss") and stem(after) not in _TIME_UNITS
 
     def _counts_what_is_listed(self, position: int) -> bool:
         """ "40 home statuses" on /statuses/home_timeline: a count, then (at most one word

@@ -14,6 +14,7 @@ from apicall.index.value_words import request_words_of
 STRING = {"type": "string", "maxLength": 48}
 FUZZ_CASES = int(os.environ.get("APICALL_FUZZ_CASES", "3000"))
 INTEGER = {"type": "integer"}
+BOOLEAN = {"type": "boolean"}
 
 
 def fields(*specs: tuple[str, str, dict]) -> list[Field]:
@@ -189,6 +190,14 @@ def test_an_ids_prefix_says_which_field_it_fills():
     # A field's own snake_case name is no id.
     selector = fields(("label_selector", "body", STRING))
     assert read_comment_values(selector, "targets by label_selector") == {}
+
+
+def test_how_many_of_the_newest_is_a_page_size_and_a_span_of_time_is_not():
+    timeline = fields(("count", "query", INTEGER), ("exclude_replies", "query", BOOLEAN))
+    op = "GET /statuses/user_timeline.json: statuses user timeline"
+    said = read_comment_values(timeline, "fetch last 50 tweets, exclude replies", op)
+    assert said == {"count": 50, "exclude_replies": True}
+    assert read_comment_values(timeline, "tweets of the last 30 days", op) == {}
 
 
 def test_me_is_a_users_value_only_where_the_comment_asks_for_its_own():
