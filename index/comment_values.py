@@ -522,10 +522,13 @@ class CommentReader:
             return {}
         at, match = said[0]
         whole_year, first, second = match.group(1, 2, 3)
+        pairs: list[tuple[Field, str]]
         if whole_year:
             if year is None or (second and day is None):
                 return {}
-            pairs = [(year, whole_year), (month, first)] + ([(day, second)] if second else [])
+            pairs = [(year, whole_year), (month, first)]
+            if second and day is not None:
+                pairs.append((day, second))
         else:
             first, second = match.group(4, 5)
             if day is None or int(first) > 12 or int(second) > 31:
@@ -849,6 +852,21 @@ class Grounding:
                 return "a parameter comments do not state"
             if humanise_identifier(token.text).lower().split() == name_words:
                 return "the parameter's own name, not its value"
+            if position == 0 and token.plain:
+                return "the request's first word, not a value"  # "revoke function policy"
+            if (said := set(words(token.key))) and said <= self.api_words:
+                return "the API's name, not a value"  # "from color.pizza"
+            identifier = field.name.lower() in _BARE_IDS or name_words[-1:] in (["id"], ["sid"])
+            if identifier and before is not None and before.key in _NEW_VALUE:
+                return "a new value, not the id of an existing thing"  # "rename it to 'x'"
+            if identifier and _FILE_NAME.search(token.key):
+                return "a file's name, not an id"
+            if "ip" in name_words and not _IP.fullmatch(text):
+                return "not an IP address"
+            if _ZONE.fullmatch(token.key) and not _PLACES & set(name_words):
+                return "a region or a zone, not this parameter"
+            if _DURATION.fullmatch(token.key):
+                return "a span of time with its unit"
         if token.plain:
             if (
                 self.reader.is_request_word(token.key)
@@ -940,11 +958,15 @@ _COUNTRY_CODES = frozenset(
     RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN
     TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW""".split()  # noqa: SIM905
 )
+_IP = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
+# A cloud's region or zone: us-central1-a, eu-west-2, europe-west4.
+_ZONE = re.compile(r"[a-z]{2,12}-[a-z]+-?\d(?:-[a-z])?")
+_DURATION = re.compile(r"\d+(?:ms|s|m|h|d)")
 # Values whose form says which fields take them: the words of those fields' names, the form.
 _FORMS = (
     (frozenset({"url", "uri", "link", "href", "website"}), re.compile(r"https?://\S+")),
     (frozenset({"country"}), re.compile("|".join(sorted(_COUNTRY_CODES)))),
-    (frozenset({"ip"}), re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")),
+    (frozenset({"ip"}), _IP),
     (frozenset({"domain", "hostname", "host"}), re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")),
     (frozenset({"phone", "tel", "intlnumber"}), re.compile(r"\+\d{7,15}")),
 )

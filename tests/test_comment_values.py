@@ -438,6 +438,39 @@ def test_grounding_refuses_values_that_do_not_fit_a_field_the_comment_does_not_n
     assert check.unstated(True, switch[0], switch)
 
 
+def test_grounding_refuses_values_whose_form_or_place_says_they_are_not_the_fields():
+    asked = fields(
+        ("Sid", "path", STRING),
+        ("ip", "path", STRING),
+        ("bucket", "path", STRING),
+        ("results", "body", STRING),
+        ("FunctionName", "path", STRING),
+        ("site_id", "path", STRING),
+    )
+    sid, ip, bucket, results, function, site = asked
+    # A new value ("rename it to 'x'") is not the id of the thing renamed.
+    assert grounding("twilio wireless: rename rate plan to 'iot-basic'").unstated(
+        "iot-basic", sid, asked
+    )
+    assert grounding("twilio recording RE123 for this call").unstated("RE123", sid, asked) == ""
+    # A host name is no IP address; an IP address is.
+    assert grounding("change PTR to lb.example.com").unstated("lb.example.com", ip, asked)
+    assert grounding("change PTR of 10.0.0.7").unstated("10.0.0.7", ip, asked) == ""
+    # A region or a zone for a field that is no place, a span of time with its unit, a file's
+    # name for an id, the request's own first word, the API's own name.
+    check = grounding("turn off gcs cache instance us-central1-a for my-bucket")
+    assert check.unstated("us-central1-a", bucket, asked)
+    assert check.unstated("my-bucket", bucket, asked) == ""
+    inline = grounding("respond to inline query with results, cache 300s")
+    assert inline.unstated("300s", results, asked)
+    assert grounding("read deployed file index.html").unstated("index.html", site, asked)
+    revoke = grounding("revoke function policy statement s3-invoke")
+    assert revoke.unstated("revoke", function, asked)
+    colors = grounding("grab all color names from color.pizza", api="Color.pizza")
+    assert colors.unstated("color.pizza", results, asked)
+    assert grounding("check confidentiality of article 123 v 2").unstated(2, results, asked) == ""
+
+
 def test_fill_fields_keeps_only_the_grounded_part_of_a_models_answer():
     asked = fields(
         ("limit", "query", INTEGER), ("filter", "query", STRING), ("user", "query", STRING)
