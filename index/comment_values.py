@@ -846,8 +846,8 @@ class Grounding:
             # cursor or an API version is never what a developer's comment states.
             if _PRODUCT_LIKE.fullmatch(token.key):
                 return "a product's or a version's name, not a value"
-            if name_words[-1:] and name_words[-1] in _NAMING and text.replace(".", "").isdecimal():
-                return "a number, not a name"
+            if name_words[-1:] and name_words[-1] in _NAMING and not any(map(str.isalpha, text)):
+                return "a number, not a name"  # "42", "10.0.0.0/16"
             if _NEVER_STATED & set(name_words):
                 return "a parameter comments do not state"
             if humanise_identifier(token.text).lower().split() == name_words:
@@ -859,14 +859,18 @@ class Grounding:
             identifier = field.name.lower() in _BARE_IDS or name_words[-1:] in (["id"], ["sid"])
             if identifier and before is not None and before.key in _NEW_VALUE:
                 return "a new value, not the id of an existing thing"  # "rename it to 'x'"
-            if identifier and _FILE_NAME.search(token.key):
-                return "a file's name, not an id"
+            if identifier and " " in text:
+                return "words, not an id"  # 'send "Your driver is here"' is no SessionSid
+            if _KNOWN_FILE.search(token.key) and not _FILE_FIELDS & set(name_words):
+                return "a file's name, not this parameter"
             if "ip" in name_words and not _IP.fullmatch(text):
                 return "not an IP address"
             if _ZONE.fullmatch(token.key) and not _PLACES & set(name_words):
                 return "a region or a zone, not this parameter"
-            if _DURATION.fullmatch(token.key):
-                return "a span of time with its unit"
+            if _WITH_UNIT.fullmatch(token.key):
+                return "a quantity with its unit"  # "cache 300s", "a 20GB volume"
+            if "country" in name_words and text.isupper() and text not in _COUNTRY_CODES:
+                return "not a country's code"  # "in EN" is a language
         if token.plain:
             if (
                 self.reader.is_request_word(token.key)
@@ -961,7 +965,18 @@ _COUNTRY_CODES = frozenset(
 _IP = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
 # A cloud's region or zone: us-central1-a, eu-west-2, europe-west4.
 _ZONE = re.compile(r"[a-z]{2,12}-[a-z]+-?\d(?:-[a-z])?")
-_DURATION = re.compile(r"\d+(?:ms|s|m|h|d)")
+_WITH_UNIT = re.compile(r"\d+(?:ms|s|m|h|d|kb|mb|gb|tb|kib|mib|gib|tib)")
+# A file's name by its extension ("index.html", "merged.bin"; not "example.com"), and the
+# fields that take one, or a host name that may look like one ("cdn.sh").
+_KNOWN_FILE = re.compile(
+    r"\.(?:html?|json|csv|tsv|txt|pdf|png|jpe?g|gif|svg|xml|ya?ml|bin|tar|gz|tgz|mp[34]|wav|docx?"
+    r"|xlsx?|pptx?|log|sql|zip|exe|dmg|iso|apk|jar|whl|parquet)$"
+)
+_FILE_FIELDS = frozenset(
+    {"file", "filename", "name", "key", "path", "object", "document", "blob", "attachment"}
+    | {"image", "title", "source", "filepath", "files", "content", "body"}
+    | {"domain", "host", "hostname", "url", "uri", "website", "link", "origin", "email"}
+)
 # Values whose form says which fields take them: the words of those fields' names, the form.
 _FORMS = (
     (frozenset({"url", "uri", "link", "href", "website"}), re.compile(r"https?://\S+")),

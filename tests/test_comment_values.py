@@ -469,6 +469,25 @@ def test_grounding_refuses_values_whose_form_or_place_says_they_are_not_the_fiel
     colors = grounding("grab all color names from color.pizza", api="Color.pizza")
     assert colors.unstated("color.pizza", results, asked)
     assert grounding("check confidentiality of article 123 v 2").unstated(2, results, asked) == ""
+    more = fields(
+        ("name", "body", STRING),
+        ("SessionSid", "path", STRING),
+        ("destinationBucket", "body", STRING),
+        ("size", "body", STRING),
+        ("country", "query", STRING),
+        ("file_name", "body", STRING),
+    )
+    name, session, destination, size, country, file_name = more
+    assert grounding("hetzner create network 10.0.0.0/16").unstated("10.0.0.0/16", name, more)
+    proxy = grounding('twilio proxy: send "Your driver is here" to the participant')
+    assert proxy.unstated("Your driver is here", session, more)
+    merged = grounding("concatenate chunk files into merged.bin")
+    assert merged.unstated("merged.bin", destination, more)
+    assert merged.unstated("merged.bin", file_name, more) == ""
+    volume = grounding('spin up a 20GB volume in us-east labeled "db-data"')
+    assert volume.unstated("20GB", size, more)
+    assert grounding("pull extracted company doc data in EN").unstated("EN", country, more)
+    assert grounding("provinces with ATM locations for CA").unstated("CA", country, more) == ""
 
 
 def test_fill_fields_keeps_only_the_grounded_part_of_a_models_answer():
