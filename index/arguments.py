@@ -215,7 +215,7 @@ def fill_fields(
             if why:
                 result.rejected[name] = why
                 continue
-            result.arguments[name] = value
+            result.arguments[name] = _as_text_where_text(value, target)
             result.sources[name] = "model"
     _drop_invalid(result, fields)
     result.latency_ms = (time.perf_counter() - started) * 1000
@@ -273,6 +273,13 @@ def _parse_json_object(text: str) -> dict[str, Any]:
             continue
         return value if isinstance(value, dict) else {}
     return {}
+
+
+def _as_text_where_text(value: Any, target: Field) -> Any:
+    """A number the comment states, given as a number for a field that takes text ("account 1"
+    for a string tspId): the same value, as text."""
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return str(value) if is_number and target.schema.get("type") == "string" else value
 
 
 def _same_value_used(value: Any, arguments: dict[str, Any]) -> bool:

@@ -848,7 +848,9 @@ class Grounding:
                 return "a product's or a version's name, not a value"
             if name_words[-1:] and name_words[-1] in _NAMING and not any(map(str.isalpha, text)):
                 return "a number, not a name"  # "42", "10.0.0.0/16"
-            if _NEVER_STATED & set(name_words):
+            if _NEVER_STATED & set(name_words) and not (
+                _is_date_name(field.name) and _DATE.fullmatch(text)
+            ):
                 return "a parameter comments do not state"
             if humanise_identifier(token.text).lower().split() == name_words:
                 return "the parameter's own name, not its value"

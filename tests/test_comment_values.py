@@ -505,6 +505,16 @@ def test_fill_fields_keeps_only_the_grounded_part_of_a_models_answer():
     assert set(result.rejected) == {"filter"}
 
 
+def test_a_stated_number_the_model_gives_a_text_field_is_kept_as_text():
+    asked = fields(("tspId", "path", STRING), ("start_date", "query", STRING))
+
+    def model(remaining: list[Field]) -> str:
+        return '{"tspId": 1, "start_date": "2024-01-01"}'
+
+    said = fill_fields(asked, "fetch tsp account 1 for Raleigh 2024-01-01 on", propose=model)
+    assert said.arguments == {"tspId": "1", "start_date": "2024-01-01"}
+
+
 def test_the_model_is_asked_only_while_the_comment_holds_a_value_the_reader_left():
     asked = fields(("user", "path", STRING), ("per_page", "query", INTEGER))
     asked_for: list[list[str]] = []
