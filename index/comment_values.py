@@ -130,6 +130,8 @@ def _names_of(
         if len(spelled) > 1:
             yield tuple(spelled)
         yield from ((phrase,) for phrase in _PHRASES.get(field.name.lower(), ()))
+    elif tier == 1 and len(spelled) == 1 and re.fullmatch(r"[a-z]{3,}id", spelled[0]):
+        yield (spelled[0][:-2],)  # "player 20000441" for playerid
     elif tier == 1 and len(spelled) > 1:
         named = spelled
         if spelled[-1] in _ID_WORDS:
@@ -713,17 +715,24 @@ class CommentReader:
         """A date where the word before it says which end of a range it is ("since
         2024-01-01" for start_date, "to 2024-01-31" for EndDate), or said "on"/"for" the one
         field that is only a date (`sole_date`: "departureDate")."""
-        if field.schema.get("type") != "string":
+        kind = field.schema.get("type")
+        if kind not in ("string", "integer"):
             return
         end = _range_end(field.name)
-        dates = [p for p, t in enumerate(self.tokens) if p and _DATE.fullmatch(t.text)]
+        dates = [
+            p
+            for p, t in enumerate(self.tokens)
+            if p and _DATE.fullmatch(t.text) and (kind == "string" or t.text.isdecimal())
+        ]
         for position in dates:
             token = self.tokens[position]
             before = self.tokens[position - 1].key
             says = "start" if before in _DATE_STARTS else "end" if before in _DATE_ENDS else ""
             on_its_day = sole_date and (before in ("on", "for", "in") or len(dates) == 1)
             if (says and says == end) or on_its_day:
-                yield position, token.text
+                value = coerce(token.text, field.schema)  # 20240101 for an integer field
+                if value is not None:
+                    yield position, value
 
     def _the_author(self, field: Field) -> Iterator[tuple[int, Any]]:
         """ "me" for a user's field where the comment asks about its author's own ("labels for
@@ -986,6 +995,12 @@ _FORMS = (
     (frozenset({"ip"}), _IP),
     (frozenset({"domain", "hostname", "host"}), re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")),
     (frozenset({"phone", "tel", "intlnumber"}), re.compile(r"\+\d{7,15}")),
+    (
+        frozenset({"timezone", "tz"}),
+        re.compile(
+            r"(?:Africa|America|Asia|Atlantic|Australia|Europe|Indian|Pacific)/[A-Za-z_]+(?:/[A-Za-z_]+)?"
+        ),
+    ),
 )
 # The last words of fields that take free text: a search, a name, a message.
 _FREE_TEXT = frozenset(

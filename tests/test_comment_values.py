@@ -200,6 +200,19 @@ def test_how_many_of_the_newest_is_a_page_size_and_a_span_of_time_is_not():
     assert read_comment_values(timeline, "tweets of the last 30 days", op) == {}
 
 
+def test_run_together_ids_compact_integer_dates_and_time_zones():
+    nhl = fields(("playerid", "path", STRING), ("format", "path", STRING))
+    assert read_comment_values(nhl, "nhl stats: player details for player 30000001") == {
+        "playerid": "30000001"
+    }
+    report = fields(("beginDate", "query", INTEGER), ("endDate", "query", INTEGER))
+    said = read_comment_values(report, "subscriptions updated between 20240101 and 20240131")
+    assert said == {"beginDate": 20240101, "endDate": 20240131}
+    stats = fields(("timezone", "query", STRING), ("group_by", "query", STRING))
+    said = read_comment_values(stats, "download single send stats in America/New_York tz")
+    assert said == {"timezone": "America/New_York"}
+
+
 def test_me_is_a_users_value_only_where_the_comment_asks_for_its_own():
     gmail = fields(("userId", "path", STRING), ("id", "path", STRING))
     assert read_comment_values(gmail, "grab sendas aliases for me") == {"userId": "me"}
