@@ -53,7 +53,14 @@ _TIME_UNITS = frozenset(
     stem(w) for w in ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "mins")
 )
 _SIZE_BEFORE = (("max",), ("limit",), ("top",), ("first",), ("maximum",))
-_SIZE_AFTER = (("per", "page"), ("at", "a", "time"), ("results",), ("items",), ("per", "request"))
+_SIZE_AFTER = (
+    ("per", "page"),
+    ("at", "a", "time"),
+    ("results",),
+    ("items",),
+    ("per", "request"),
+    ("max",),
+)
 # Two letters that are words before they are a name's initials.
 _NOT_INITIALS = frozenset(
     {"id", "in", "on", "at", "to", "of", "is", "it", "by", "as", "an", "or", "if", "be", "do"}
@@ -644,11 +651,28 @@ class CommentReader:
                 last = position == len(self.tokens) - 1
                 if not self._is_value(token, field, tier, last, field_words):
                     continue
-                value = coerce(token.written, field.schema)
+                written = token.written
+                if self.tokens[at + len(name) - 1].key in _NEW_VALUE and not token.quoted:
+                    written = self._capitalised_run(position)  # "named Front Desk"
+                value = coerce(written, field.schema)
                 if value is not None:
                     yield position, value
         if tier == 0 and field.schema.get("type") in ("integer", "number"):
             yield from self._number_before(field)
+
+    def _capitalised_run(self, position: int) -> str:
+        """The token at `position` and the capitalised words that follow it in its clause: a
+        name of several words ("Front Desk")."""
+        run = [self.tokens[position]]
+        if not run[0].text[:1].isupper():
+            return run[0].written
+        for token in self.tokens[position + 1 :]:
+            if run[-1].ends_clause or token.quoted or not token.text[:1].isupper():
+                break
+            if not token.text.isalpha():
+                break
+            run.append(token)
+        return " ".join(t.text for t in run)
 
     def _number_before(self, field: Field) -> Iterator[tuple[int, Any]]:
         """ "2 adults", "3 replicas": a number right before the field's own name."""
@@ -684,7 +708,10 @@ class CommentReader:
             before = any(
                 _matches(self.tokens, position - len(n), n) for n in _SIZE_BEFORE if position
             )
-            after = any(_matches(self.tokens, position + 1, n) for n in _SIZE_AFTER)
+            # "100 max", "20 per page"; not "user 2244994945, max 50".
+            after = not token.ends_clause and any(
+                _matches(self.tokens, position + 1, n) for n in _SIZE_AFTER
+            )
             if before or after or self._counts_what_is_listed(position) or self._newest(position):
                 value = coerce(token.text, field.schema)
                 if value is not None:
@@ -754,7 +781,13 @@ class CommentReader:
         if token.quoted:
             return True
         if not token.plain:
-            return not (token.key in field_words or token.key in _CONNECTORS)
+            # "function URL", "object ACL": an acronym of the operation's own words.
+            acronym = token.text.isalpha() and token.text.isupper()
+            return not (
+                token.key in field_words
+                or token.key in _CONNECTORS
+                or (acronym and stem(token.key) in self.vocabulary)
+            )
         if tier == 2 or not (last or (_constrained(field) and tier == 0)):
             return False
         return not (

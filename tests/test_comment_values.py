@@ -213,6 +213,23 @@ def test_run_together_ids_compact_integer_dates_and_time_zones():
     assert said == {"timezone": "America/New_York"}
 
 
+def test_acronyms_of_the_operation_names_of_several_words_and_counts_before_max():
+    url = fields(("FunctionName", "path", STRING))
+    op = "POST /2021-10-31/functions/{FunctionName}/url: create function url config"
+    assert read_comment_values(url, "lambda: create function URL for my-func", op) == {}
+    desk = fields(("name", "body", STRING), ("site_id", "body", STRING))
+    said = read_comment_values(desk, "zoom phone: create auto receptionist named Front Desk")
+    assert said == {"name": "Front Desk"}
+    blocked = fields(("id", "path", STRING), ("max_results", "query", INTEGER))
+    op = "GET /2/users/{id}/blocking"
+    said = read_comment_values(blocked, "list accounts blocked by user, 100 max", op)
+    assert said == {"max_results": 100}
+    dm = fields(("participant_id", "path", STRING), ("max_results", "query", INTEGER))
+    op = "GET /2/dm_conversations/with/{participant_id}/dm_events"
+    said = read_comment_values(dm, "load twitter dm history with user 2244994945, max 50", op)
+    assert said.get("max_results") == 50
+
+
 def test_me_is_a_users_value_only_where_the_comment_asks_for_its_own():
     gmail = fields(("userId", "path", STRING), ("id", "path", STRING))
     assert read_comment_values(gmail, "grab sendas aliases for me") == {"userId": "me"}
