@@ -898,7 +898,7 @@ class Grounding:
                 return "the parameter's own name, not its value"
             if position == 0 and token.plain:
                 return "the request's first word, not a value"  # "revoke function policy"
-            if (said := set(words(token.key))) and said <= self.api_words:
+            if (token_words := set(words(token.key))) and token_words <= self.api_words:
                 return "the API's name, not a value"  # "from color.pizza"
             identifier = field.name.lower() in _BARE_IDS or name_words[-1:] in (["id"], ["sid"])
             if identifier and before is not None and before.key in _NEW_VALUE:
