@@ -26,6 +26,7 @@ from apicall.index.learning.reranker import (
     collect_features,
     fit_relevance,
     rankings_of,
+    relevance_threshold,
     train_reranker,
 )
 from apicall.index.learning.retriever import RetrieverRecipe
@@ -48,6 +49,7 @@ from apicall.index.ranking import (
     RERANKER_FILE,
     LearnedReranker,
 )
+from apicall.index.search import Searcher
 from apicall.index.settings import data_dir
 from apicall.index.store import IndexStore
 from tqdm import tqdm
@@ -82,12 +84,15 @@ class StageBars:
 
 
 def cmd_relevance(args: argparse.Namespace) -> int:
-    """Fit the relevance model again over the shipped reranker, on an existing --index."""
+    """Fit the relevance model again over the shipped reranker, on an existing --index; with
+    --threshold-only, keep its weights and choose its threshold again there."""
     if not args.index or not (Path(args.index) / "apicall-index.json").is_file():
         raise ApicallError("--relevance-only needs --index DIR of an existing index")
     data = training_data.load(Path(args.data) if args.data else training_data.DATA_DIR)
     artifacts = Path(args.artifacts) if args.artifacts else ARTIFACTS
     searcher = open_for_search(Path(args.index))
+    if args.threshold_only:
+        return _threshold_again(args, data, artifacts, searcher)
     learned = LearnedReranker(artifacts / RERANKER_FILE, relevance=None)
     rng = random.Random(7)
 
@@ -113,10 +118,39 @@ def cmd_relevance(args: argparse.Namespace) -> int:
     return 0
 
 
+def _threshold_again(
+    args: argparse.Namespace,
+    data: training_data.TrainingData,
+    artifacts: Path,
+    searcher: Searcher,
+) -> int:
+    """The shipped relevance model's threshold chosen again on the dev comments ranked over
+    --index: an index built by `apicall catalog add`, as users build it, ranks a few comments
+    a hair differently from the one training builds, and the dev non-API comments' 5% is a line
+    one comment crosses."""
+    learned = LearnedReranker(artifacts / RERANKER_FILE)
+    if learned.relevance is None:
+        raise ApicallError(f"{artifacts} has no {RELEVANCE_FILE} to choose a threshold for")
+    with tqdm(total=2, desc="relevance threshold", file=sys.stderr) as bar:
+        rankings = []
+        for texts in ([c.comment for c in data.comments_in("dev")], data.negatives_in("dev")):
+            rankings.append(collect_features(searcher, texts, api_words=learned.api_words))
+            bar.update()
+    relevance, report = relevance_threshold(
+        learned.relevance, learned, searcher.embedder, rankings[0], rankings[1]
+    )
+    (artifacts / RELEVANCE_FILE).write_text(json.dumps(relevance.to_json(), indent=2) + "\n")
+    manifest = json.loads((artifacts / "manifest.json").read_text())
+    manifest["relevance"] = {**report, "threshold_chosen_on": "dev over --index"}
+    (artifacts / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+    return 0
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     if args.model:
         return cmd_train_model(args)
-    if args.relevance_only:
+    if args.relevance_only or args.threshold_only:
         return cmd_relevance(args)
     started = time.perf_counter()
     data = training_data.load(Path(args.data) if args.data else training_data.DATA_DIR)
@@ -366,6 +400,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         "--relevance-only",
         action="store_true",
         help="keep the retriever and the reranker; fit the relevance model again on --index",
+    )
+    train.add_argument(
+        "--threshold-only",
+        action="store_true",
+        help="keep the relevance model's weights; choose its threshold again on --index",
     )
     train.add_argument(
         "--keep-lists",

@@ -127,6 +127,19 @@ def test_toy_training_learns(tmp_path):
     assert "candidates" not in again.stderr
     assert json.loads((tmp_path / "again" / "manifest.json").read_text())["dev"]["groups"]
 
+    # The relevance threshold chosen again over an index: the weights stay as they were.
+    fitted = json.loads((tmp_path / "again" / "relevance.json").read_text())
+    chosen = apicall(
+        "train",
+        *("--data", str(TOY_DATA), "--artifacts", str(tmp_path / "again")),
+        *("--index", str(index), "--threshold-only"),
+    )
+    assert chosen.returncode == 0, chosen.stderr[-2000:]
+    relevance = json.loads((tmp_path / "again" / "relevance.json").read_text())
+    assert relevance["weights"] == fitted["weights"] and relevance["bias"] == fitted["bias"]
+    manifest = json.loads((tmp_path / "again" / "manifest.json").read_text())
+    assert manifest["relevance"]["dev_negatives_suggested_pct"] <= 5.0
+
     # The same dev comments with the untrained parts: the distilled table, hand-set rerank.
     untrained = tmp_path / "untrained"
     base = np.load(data_dir() / "embedders" / "train-base.npy")

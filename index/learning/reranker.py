@@ -276,6 +276,21 @@ def fit_relevance(
     model = RelevanceModel(
         tuple(float(w) for w in fitted.coef_[0]), float(fitted.intercept_[0]), 0.5
     )
+    return relevance_threshold(
+        model, reranker, embedder, dev_positive, dev_negative, max_negative_rate
+    )
+
+
+def relevance_threshold(
+    model: RelevanceModel,
+    reranker: LearnedReranker,
+    embedder: Embedder,
+    dev_positive: Rankings,
+    dev_negative: Rankings,
+    max_negative_rate: float = 0.05,
+) -> tuple[RelevanceModel, dict[str, float]]:
+    """`model` with the lowest threshold that suggests something for at most
+    `max_negative_rate` of the dev non-API comments, and how many of each side it offers."""
     negative = np.array(
         [model.probability(r) for r in _relevance_rows(reranker, dev_negative, embedder)]
     )
