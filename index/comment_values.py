@@ -8,6 +8,7 @@ of /servers/{id}, "project ACME" for /project/{projectIdOrKey}, "acme/api" for
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -907,7 +908,7 @@ class Grounding:
                 return "words, not an id"  # 'send "Your driver is here"' is no SessionSid
             if _KNOWN_FILE.search(token.key) and not _FILE_FIELDS & set(name_words):
                 return "a file's name, not this parameter"
-            if "ip" in name_words and not _IP.fullmatch(text):
+            if "ip" in name_words and not _is_ip(text):
                 return "not an IP address"
             if _ZONE.fullmatch(token.key) and not _PLACES & set(name_words):
                 return "a region or a zone, not this parameter"
@@ -1069,6 +1070,15 @@ _COUNT_BEFORE = frozenset(
 )
 _USER_WORDS = frozenset({"user", "userid", "member", "owner", "assignee", "player"})
 _BEFORE_ME = frozenset({"for", "user", "member", "of", "by", "to", "as", "is", "="})
+
+
+def _is_ip(text: str) -> bool:
+    """An IPv4 or IPv6 address, or a network (10.0.0.0/16)."""
+    try:
+        ipaddress.ip_interface(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _abbreviates(prefix: str, field_name: str) -> bool:

@@ -486,6 +486,7 @@ def test_grounding_refuses_values_whose_form_or_place_says_they_are_not_the_fiel
     # A host name is no IP address; an IP address is.
     assert grounding("change PTR to lb.example.com").unstated("lb.example.com", ip, asked)
     assert grounding("change PTR of 10.0.0.7").unstated("10.0.0.7", ip, asked) == ""
+    assert grounding("change PTR of 2001:db8::1").unstated("2001:db8::1", ip, asked) == ""
     # A region or a zone for a field that is no place, a span of time with its unit, a file's
     # name for an id, the request's own first word, the API's own name.
     check = grounding("turn off gcs cache instance us-central1-a for my-bucket")
