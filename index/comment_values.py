@@ -375,7 +375,10 @@ class CommentReader:
         address), where one field left is of that kind and the comment states one such value."""
         values: dict[str, Any] = {}
         for kinds, form in _FORMS:
-            open_fields = _text_fields_of_kind(fields, found, kinds)
+            # A header the comment does not name (Accept-Language) is the client's to set.
+            open_fields = [
+                f for f in _text_fields_of_kind(fields, found, kinds) if f.location != "header"
+            ]
             said = [
                 p for p, t in enumerate(self.tokens) if p not in taken and form.fullmatch(t.text)
             ]
@@ -1022,13 +1025,63 @@ _FILE_FIELDS = frozenset(
     | {"image", "title", "source", "filepath", "files", "content", "body"}
     | {"domain", "host", "hostname", "url", "uri", "website", "link", "origin", "email"}
 )
+# ISO 4217: the currencies developers name most.
+_CURRENCY_CODES = frozenset(
+    [
+        "USD",
+        "EUR",
+        "GBP",
+        "JPY",
+        "CHF",
+        "CAD",
+        "AUD",
+        "NZD",
+        "CNY",
+        "HKD",
+        "SGD",
+        "INR",
+        "KRW",
+        "SEK",
+        "NOK",
+        "DKK",
+        "PLN",
+        "CZK",
+        "HUF",
+        "RUB",
+        "TRY",
+        "BRL",
+        "MXN",
+        "ARS",
+        "CLP",
+        "COP",
+        "ZAR",
+        "NGN",
+        "KES",
+        "EGP",
+        "ILS",
+        "AED",
+        "SAR",
+        "THB",
+        "MYR",
+        "IDR",
+        "PHP",
+        "VND",
+        "TWD",
+        "UAH",
+        "RON",
+        "BGN",
+        "ISK",
+    ]
+)
 # Values whose form says which fields take them: the words of those fields' names, the form.
 _FORMS = (
     (frozenset({"url", "uri", "link", "href", "website"}), re.compile(r"https?://\S+")),
     (frozenset({"country"}), re.compile("|".join(sorted(_COUNTRY_CODES)))),
-    (frozenset({"ip"}), _IP),
+    (frozenset({"ip", "address"}), _IP),
     (frozenset({"domain", "hostname", "host"}), re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")),
-    (frozenset({"phone", "tel", "intlnumber"}), re.compile(r"\+\d{7,15}")),
+    (frozenset({"phone", "tel", "intlnumber", "number"}), re.compile(r"\+\d{7,15}")),
+    (frozenset({"currency"}), re.compile("|".join(sorted(_CURRENCY_CODES)))),
+    (frozenset({"language", "lang", "locale"}), re.compile(r"[a-z]{2}-[A-Z]{2}")),
     (
         frozenset({"timezone", "tz"}),
         re.compile(

@@ -230,6 +230,22 @@ def test_acronyms_of_the_operation_names_of_several_words_and_counts_before_max(
     assert said.get("max_results") == 50
 
 
+def test_currencies_locales_phone_numbers_and_ip_addresses_by_their_form():
+    fx = fields(("base_currency", "query", STRING), ("symbols", "query", STRING))
+    assert read_comment_values(fx, "refresh fx rates against USD") == {"base_currency": "USD"}
+    nlu = fields(("Language", "query", STRING), ("Status", "query", STRING))
+    assert read_comment_values(nlu, "recent nlu queries in en-US") == {"Language": "en-US"}
+    # A header the comment does not name is the client's to set.
+    bing = fields(("Accept-Language", "header", STRING), ("count", "query", INTEGER))
+    assert "Accept-Language" not in read_comment_values(bing, "trending topics in en-US")
+    dnc = fields(("toNumber", "query", STRING))
+    said = read_comment_values(dnc, "is +15551234567 on the do-not-contact list")
+    assert said == {"toNumber": "+15551234567"}
+    linode = fields(("linodeId", "path", INTEGER), ("address", "path", STRING))
+    said = read_comment_values(linode, "delete ip 203.0.113.5 from instance 123")
+    assert said["address"] == "203.0.113.5"
+
+
 def test_me_is_a_users_value_only_where_the_comment_asks_for_its_own():
     gmail = fields(("userId", "path", STRING), ("id", "path", STRING))
     assert read_comment_values(gmail, "grab sendas aliases for me") == {"userId": "me"}
