@@ -1026,53 +1026,14 @@ _FILE_FIELDS = frozenset(
     | {"domain", "host", "hostname", "url", "uri", "website", "link", "origin", "email"}
 )
 # ISO 4217: the currencies developers name most.
-_CURRENCY_CODES = frozenset(
-    [
-        "USD",
-        "EUR",
-        "GBP",
-        "JPY",
-        "CHF",
-        "CAD",
-        "AUD",
-        "NZD",
-        "CNY",
-        "HKD",
-        "SGD",
-        "INR",
-        "KRW",
-        "SEK",
-        "NOK",
-        "DKK",
-        "PLN",
-        "CZK",
-        "HUF",
-        "RUB",
-        "TRY",
-        "BRL",
-        "MXN",
-        "ARS",
-        "CLP",
-        "COP",
-        "ZAR",
-        "NGN",
-        "KES",
-        "EGP",
-        "ILS",
-        "AED",
-        "SAR",
-        "THB",
-        "MYR",
-        "IDR",
-        "PHP",
-        "VND",
-        "TWD",
-        "UAH",
-        "RON",
-        "BGN",
-        "ISK",
-    ]
-)
+# fmt: off
+_CURRENCY_CODES = frozenset({
+    "USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD", "CNY", "HKD", "SGD", "INR",
+    "KRW", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RUB", "TRY", "BRL", "MXN", "ARS",
+    "CLP", "COP", "ZAR", "NGN", "KES", "EGP", "ILS", "AED", "SAR", "THB", "MYR", "IDR",
+    "PHP", "VND", "TWD", "UAH", "RON", "BGN", "ISK",
+})
+# fmt: on
 # Values whose form says which fields take them: the words of those fields' names, the form.
 _FORMS = (
     (frozenset({"url", "uri", "link", "href", "website"}), re.compile(r"https?://\S+")),
