@@ -352,9 +352,15 @@ def report() -> None:
         "learned again (docs/TRAINING.md). h-api-asked-2 is h's engine (a git worktree of "
         "cee2078, `--code`) measured again on a catalog index built by `apicall catalog add` "
         "on another machine, the first to have the group "
-        f"'{OTHER_WORKSPACE_GROUP}'. i-workspace-asked (shipped) counts a workspace spec's "
-        "API as the most asked in its list; reranker and relevance learned again. The rows "
-        "up to h-api-asked were rebuilt from this table when a new machine lost their "
+        f"'{OTHER_WORKSPACE_GROUP}'. i-workspace-asked (shipped until f73a0bb) counts a "
+        "workspace spec's API as the most asked in its list; reranker and relevance learned "
+        "again. i-workspace-asked-3 is i's engine (a git worktree, `--code`) on a catalog index "
+        "built by `apicall catalog add` on the tenth session's machine, where its relevance "
+        "threshold offered 5.3% of the non-API comments a call; i-threshold-on-catalog-index "
+        "has the threshold chosen again over that index (`apicall train --threshold-only`). "
+        "l-relevance-c10 (shipped) has the relevance model with C=10 and the reranker learned "
+        "again from that machine's kept lists (docs/TRAINING.md). The rows up to "
+        "i-workspace-asked were rebuilt from this table when a new machine lost their "
         "build/ranking files.",
         "",
         "Commands:",
