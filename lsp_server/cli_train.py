@@ -159,6 +159,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     seconds: dict[str, float] = {}
     retriever_recipe = RetrieverRecipe(epochs=args.epochs)
     reranker_recipe = RerankerRecipe(rounds=args.rounds)
+    # A run that keeps the retriever keeps the record of the run that trained it.
+    kept_retriever = {"kept": "from the index", **_trained_retriever(artifacts)}
     try:
         retriever = None
         if args.reranker_only or args.from_lists:
@@ -245,7 +247,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             "last_loss": _mean(losses[-10:]),
         }
         if losses
-        else {"kept": "from the index"},
+        else kept_retriever,
         "reranker": {"best_round": reranker.best_round, "importance": reranker.importance},
         "relevance": relevance_report,
         "dev": _summary(dev),
@@ -260,6 +262,18 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(json.dumps(report["dev"], indent=2))
     print(f"artifacts written to {artifacts}; {seconds['total']:.0f} s in all", file=sys.stderr)
     return 0
+
+
+def _trained_retriever(artifacts: Path) -> dict[str, Any]:
+    """What the artifacts' manifest says of the run that trained the retriever, if it says."""
+    path = artifacts / "manifest.json"
+    if not path.is_file():
+        return {}
+    recorded = json.loads(path.read_text()).get("retriever")
+    if not isinstance(recorded, dict):
+        return {}
+    trained = recorded.get("trained", recorded)
+    return {"trained": trained} if "steps" in trained else {}
 
 
 def _out_of_fold_lists(

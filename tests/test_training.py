@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -117,7 +118,9 @@ def test_toy_training_learns(tmp_path):
     trained_top1 = report["dev"]["groups"]["all"]["top1"]
     assert (artifacts / "reranker.lgb.txt").is_file() and (artifacts / "retriever.npz").is_file()
 
-    # The reranker again from the kept lists, without ranking anything again.
+    # The reranker again from the kept lists, without ranking anything again; the manifest keeps
+    # the record of the run that trained the retriever it keeps.
+    shutil.copytree(artifacts, tmp_path / "again")
     again = apicall(
         "train",
         *("--data", str(TOY_DATA), "--artifacts", str(tmp_path / "again")),
@@ -125,7 +128,9 @@ def test_toy_training_learns(tmp_path):
     )
     assert again.returncode == 0, again.stderr[-2000:]
     assert "candidates" not in again.stderr
-    assert json.loads((tmp_path / "again" / "manifest.json").read_text())["dev"]["groups"]
+    kept = json.loads((tmp_path / "again" / "manifest.json").read_text())
+    assert kept["dev"]["groups"]
+    assert kept["retriever"]["trained"]["steps"] == report["retriever"]["steps"]
 
     # The relevance threshold chosen again over an index: the weights stay as they were.
     fitted = json.loads((tmp_path / "again" / "relevance.json").read_text())
