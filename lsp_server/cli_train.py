@@ -10,6 +10,7 @@ import random
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from apicall.index.learning import data as training_data
 from apicall.index.learning.evaluate import Evaluation, evaluate_ranking
 from apicall.index.learning.reranker import (
     CandidateLists,
+    Rankings,
     RerankerRecipe,
     collect_features,
     fit_relevance,
@@ -48,6 +50,7 @@ from apicall.index.ranking import (
     RELEVANCE_FILE,
     RERANKER_FILE,
     LearnedReranker,
+    RelevanceModel,
 )
 from apicall.index.search import Searcher
 from apicall.index.settings import data_dir
@@ -87,12 +90,14 @@ def cmd_relevance(args: argparse.Namespace) -> int:
     """Fit the relevance model again over the shipped reranker, on an existing --index; with
     --threshold-only, keep its weights and choose its threshold again there."""
     if not args.index or not (Path(args.index) / "apicall-index.json").is_file():
-        raise ApicallError("--relevance-only needs --index DIR of an existing index")
+        raise ApicallError(
+            "--relevance-only and --threshold-only need --index DIR of an existing index"
+        )
     data = training_data.load(Path(args.data) if args.data else training_data.DATA_DIR)
     artifacts = Path(args.artifacts) if args.artifacts else ARTIFACTS
     searcher = open_for_search(Path(args.index))
     if args.threshold_only:
-        return _threshold_again(args, data, artifacts, searcher)
+        return _threshold_again(data, artifacts, searcher)
     learned = LearnedReranker(artifacts / RERANKER_FILE, relevance=None)
     rng = random.Random(7)
 
@@ -101,29 +106,40 @@ def cmd_relevance(args: argparse.Namespace) -> int:
 
     train = sample([c.comment for c in data.comments_in("train")], args.train_limit)
     dev = [c.comment for c in data.comments_in("dev")]
-    with tqdm(total=4, desc="relevance", file=sys.stderr) as bar:
-        rankings = []
-        for texts in (train, data.negatives_in("train"), dev, data.negatives_in("dev")):
-            rankings.append(collect_features(searcher, texts, api_words=learned.api_words))
-            bar.update()
-    train_pos, train_neg, dev_pos, dev_neg = rankings
+    texts = (train, data.negatives_in("train"), dev, data.negatives_in("dev"))
+    train_pos, train_neg, dev_pos, dev_neg = _ranked(searcher, texts, learned, "relevance")
     relevance, report = fit_relevance(
         learned, searcher.embedder, train_pos, train_neg, dev_pos, dev_neg
     )
-    (artifacts / RELEVANCE_FILE).write_text(json.dumps(relevance.to_json(), indent=2) + "\n")
-    manifest = json.loads((artifacts / "manifest.json").read_text())
-    manifest["relevance"] = {**report, "train_comments": len(train)}
-    (artifacts / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    _write_relevance(artifacts, relevance, {**report, "train_comments": len(train)})
     print(json.dumps(report, indent=2))
     return 0
 
 
-def _threshold_again(
-    args: argparse.Namespace,
-    data: training_data.TrainingData,
-    artifacts: Path,
-    searcher: Searcher,
-) -> int:
+def _ranked(
+    searcher: Searcher, texts: Sequence[list[str]], learned: LearnedReranker, desc: str
+) -> list[Rankings]:
+    """The candidates' features of each set of comments, one step of a progress bar each."""
+    rankings = []
+    with tqdm(total=len(texts), desc=desc, file=sys.stderr) as bar:
+        for comments in texts:
+            rankings.append(collect_features(searcher, comments, api_words=learned.api_words))
+            bar.update()
+    return rankings
+
+
+def _write_relevance(
+    artifacts: Path, relevance: RelevanceModel, recorded: dict[str, Any] | None = None
+) -> None:
+    """relevance.json, and what the manifest records of how it was fitted (when given)."""
+    (artifacts / RELEVANCE_FILE).write_text(json.dumps(relevance.to_json(), indent=2) + "\n")
+    if recorded is not None:
+        manifest = json.loads((artifacts / "manifest.json").read_text())
+        manifest["relevance"] = recorded
+        (artifacts / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def _threshold_again(data: training_data.TrainingData, artifacts: Path, searcher: Searcher) -> int:
     """The shipped relevance model's threshold chosen again on the dev comments ranked over
     --index: an index built by `apicall catalog add`, as users build it, ranks a few comments
     a hair differently from the one training builds, and the dev non-API comments' 5% is a line
@@ -131,18 +147,12 @@ def _threshold_again(
     learned = LearnedReranker(artifacts / RERANKER_FILE)
     if learned.relevance is None:
         raise ApicallError(f"{artifacts} has no {RELEVANCE_FILE} to choose a threshold for")
-    with tqdm(total=2, desc="relevance threshold", file=sys.stderr) as bar:
-        rankings = []
-        for texts in ([c.comment for c in data.comments_in("dev")], data.negatives_in("dev")):
-            rankings.append(collect_features(searcher, texts, api_words=learned.api_words))
-            bar.update()
+    texts = ([c.comment for c in data.comments_in("dev")], data.negatives_in("dev"))
+    dev_pos, dev_neg = _ranked(searcher, texts, learned, "relevance threshold")
     relevance, report = relevance_threshold(
-        learned.relevance, learned, searcher.embedder, rankings[0], rankings[1]
+        learned.relevance, learned, searcher.embedder, dev_pos, dev_neg
     )
-    (artifacts / RELEVANCE_FILE).write_text(json.dumps(relevance.to_json(), indent=2) + "\n")
-    manifest = json.loads((artifacts / "manifest.json").read_text())
-    manifest["relevance"] = {**report, "threshold_chosen_on": "dev over --index"}
-    (artifacts / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    _write_relevance(artifacts, relevance, {**report, "threshold_chosen_on": "dev over --index"})
     print(json.dumps(report, indent=2))
     return 0
 
@@ -222,7 +232,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             rankings_of(dev_lists),
             collect_features(searcher, data.negatives_in("dev"), api_words=api_words),
         )
-        (artifacts / RELEVANCE_FILE).write_text(json.dumps(relevance.to_json(), indent=2) + "\n")
+        _write_relevance(artifacts, relevance)
         learned.relevance = relevance
         seconds["relevance"] = time.perf_counter() - t0
         t0 = time.perf_counter()
