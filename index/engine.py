@@ -13,12 +13,19 @@ from typing import TYPE_CHECKING, Any, Literal
 from .arguments import fill_arguments, to_render_arguments
 from .calls import same_call_keys, templated_server
 from .control import Cancelled, RequestControl
+from .cross_encoder import CrossEncoder, shipped_cross_encoder
 from .embed import Embedder
 from .errors import ApicallError
 from .kept import KeptAnswers
 from .languages import target_of
 from .model_port import Example, candidate_line
-from .ranking import LearnedReranker, Query, candidate_features, shipped_reranker
+from .ranking import (
+    LearnedReranker,
+    Query,
+    candidate_features,
+    candidate_text,
+    shipped_reranker,
+)
 from .records import OperationRecord, humanise_identifier
 from .render.render import render
 from .search import Searcher, SearchResult, clip_query
@@ -135,11 +142,16 @@ class Engine:
         searcher: Searcher,
         model: CallModel | None = None,
         reranker: LearnedReranker | None = None,
+        cross_encoder: CrossEncoder | Literal["shipped"] | None = "shipped",
     ):
         self.searcher = searcher
         self.model = model
         # The reranker `apicall train` made (index/artifacts/); None: the hand-set rerank.
         self.reranker = reranker if reranker is not None else shipped_reranker()
+        # What reorders the reranker's first candidates (None: the reranker's order stands).
+        self.cross_encoder = (
+            shipped_cross_encoder() if cross_encoder == "shipped" else cross_encoder
+        )
         self._rankings: KeptAnswers[RankingKey, Ranking] = KeptAnswers(
             lambda key: self._rank(*key), RANKINGS_KEPT, RANKINGS_HANDED_ON
         )
@@ -158,7 +170,7 @@ class Engine:
         specs: the editor asks for them again at the next cursor move, and that first answer
         would otherwise wait on a search that competes with the write that made the new
         version. Call it where waiting is fine (the writer)."""
-        engine = Engine(searcher, self.model, self.reranker)
+        engine = Engine(searcher, self.model, self.reranker, self.cross_encoder)
         for instruction, k, _, _ in self._rankings.latest():
             engine._rankings((instruction, k, workspace_specs, only_specs))
         for url in self._url_matches.latest():
@@ -197,7 +209,13 @@ class Engine:
         hits = self.searcher.search(instruction, k=max(RETRIEVE_DEPTH, k))
         retrieved = time.perf_counter()
         ranking = rerank(
-            hits, instruction, workspace_specs, only_specs, self.searcher.embedder, self.reranker
+            hits,
+            instruction,
+            workspace_specs,
+            only_specs,
+            self.searcher.embedder,
+            self.reranker,
+            self.cross_encoder,
         )
         ranking.candidates = self._canonical_first(
             ranking.candidates, hits, workspace_specs, only_specs
@@ -414,9 +432,11 @@ def rerank(
     only_specs: frozenset[str] | None = None,
     embedder: Embedder | None = None,
     reranker: LearnedReranker | None = None,
+    cross_encoder: CrossEncoder | None = None,
 ) -> Ranking:
-    """The candidates in the learned reranker's order (index/ranking.py) with its relevance, or,
-    without its model or an embedder, by the hand-set scores of `hand_rerank`."""
+    """The candidates in the learned reranker's order (index/ranking.py), its first ones
+    reordered by the cross-encoder when there is one, with the reranker's relevance; or, without
+    its model or an embedder, by the hand-set scores of `hand_rerank`."""
     if only_specs is not None:
         hits = [h for h in hits if h.spec in only_specs]
     if reranker is None or embedder is None:
@@ -431,7 +451,10 @@ def rerank(
     scores = reranker.scores(features)
     ranked = sorted(zip(hits, scores.tolist(), strict=True), key=lambda pair: -pair[1])
     relevance = reranker.relevance_of(features, scores, embedder.embed([instruction])[0])
-    return Ranking(_one_per_operation(ranked, workspace_specs), relevance)
+    candidates = _one_per_operation(ranked, workspace_specs)
+    if cross_encoder is not None:
+        candidates = cross_encoder.reorder(instruction, candidates, candidate_text)
+    return Ranking(candidates, relevance)
 
 
 def hand_rerank(

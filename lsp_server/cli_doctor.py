@@ -7,8 +7,10 @@ import json
 import time
 from typing import Any
 
+from apicall.index.cross_encoder import shipped_cross_encoder
 from apicall.index.errors import ApicallError
 from apicall.index.open import open_for_search
+from apicall.index.ranking import shipped_reranker
 from apicall.index.settings import resolve_index_dir
 from apicall.model_runtime.config import ModelConfig
 from apicall.model_runtime.diagnostics import build_info, measure_speed, model_facts
@@ -72,6 +74,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         report["index"] = {"path": str(index_dir), "error": str(exc)}
         problems += 1
 
+    report["ranking"] = _ranking_facts()
+
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -80,6 +84,19 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             for key, value in values.items():
                 print(f"  {key}: {value}")
     return 1 if problems else 0
+
+
+def _ranking_facts() -> dict[str, Any]:
+    """Which learned parts rank: the reranker, and the cross-encoder over its first candidates."""
+    reranker = shipped_reranker()
+    cross = shipped_cross_encoder()
+    return {
+        "reranker": "learned (index/artifacts)" if reranker else "hand-set (none trained)",
+        "cross_encoder": f"{cross.layers} layers over the first {cross.blend.depth} candidates, "
+        f"weight {cross.blend.weight}"
+        if cross
+        else "none (the reranker's order stands)",
+    }
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

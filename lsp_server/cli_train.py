@@ -58,32 +58,16 @@ from apicall.index.store import IndexStore
 from tqdm import tqdm
 
 from .cli_args import positive_int
+from .cli_train_cross import (
+    add_arguments as add_cross_encoder_arguments,
+)
+from .cli_train_cross import (
+    cmd_train_cross_encoder,
+    recipe_of,
+    train_cross_encoder_stage,
+)
 from .cli_train_model import cmd_train_model
-
-
-class StageBars:
-    """One tqdm bar per stage, on stderr."""
-
-    def __init__(self) -> None:
-        self.bars: dict[str, tqdm] = {}
-
-    def __call__(self, stage: str, done: int, total: int, message: str) -> None:
-        bar = self.bars.get(stage)
-        if bar is not None and done < bar.n:  # the same stage again (the next fold)
-            bar.close()
-            bar = None
-        if bar is None:
-            for other in self.bars.values():
-                other.close()
-            bar = self.bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, mininterval=1)
-        bar.total = total
-        bar.update(done - bar.n)
-        if message:
-            bar.set_postfix_str(message, refresh=False)
-
-    def close(self) -> None:
-        for bar in self.bars.values():
-            bar.close()
+from .progress import StageBars
 
 
 def cmd_relevance(args: argparse.Namespace) -> int:
@@ -162,6 +146,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         return cmd_train_model(args)
     if args.relevance_only or args.threshold_only:
         return cmd_relevance(args)
+    if args.cross_encoder_only:
+        return cmd_train_cross_encoder(args)
     started = time.perf_counter()
     data = training_data.load(Path(args.data) if args.data else training_data.DATA_DIR)
     artifacts = Path(args.artifacts) if args.artifacts else ARTIFACTS
@@ -236,7 +222,16 @@ def cmd_train(args: argparse.Namespace) -> int:
         learned.relevance = relevance
         seconds["relevance"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        engine = Engine(searcher, reranker=learned)
+        cross_encoder, cross_report = train_cross_encoder_stage(
+            Engine(searcher, reranker=learned, cross_encoder=None),
+            data,
+            artifacts,
+            recipe_of(args),
+            bars,
+        )
+        seconds["cross_encoder"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        engine = Engine(searcher, reranker=learned, cross_encoder=cross_encoder)
         dev = _evaluate(engine, data, "dev", bars, None)
         train = _evaluate(engine, data, "train", bars, args.eval_train_limit)
         seconds["evaluation"] = time.perf_counter() - t0
@@ -260,6 +255,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         else kept_retriever,
         "reranker": {"best_round": reranker.best_round, "importance": reranker.importance},
         "relevance": relevance_report,
+        "cross_encoder": cross_report,
         "dev": _summary(dev),
         "train_sample": _summary(train),
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
@@ -469,4 +465,5 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     train.add_argument(
         "--eval-train-limit", type=positive_int, default=1000, help="train comments evaluated"
     )
+    add_cross_encoder_arguments(train)
     train.set_defaults(func=cmd_train)

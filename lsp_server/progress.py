@@ -1,4 +1,5 @@
-"""The command line's progress bar for index builds: tqdm, fed by the builder's callback."""
+"""The command line's progress bars: index builds (fed by the builder's callback) and the stages of
+`apicall train`."""
 
 from __future__ import annotations
 
@@ -19,3 +20,28 @@ class ProgressBar:
         self.bar.update(done - self.bar.n)
         if done >= total:
             self.bar.close()
+
+
+class StageBars:
+    """One tqdm bar per stage, on stderr."""
+
+    def __init__(self) -> None:
+        self.bars: dict[str, tqdm] = {}
+
+    def __call__(self, stage: str, done: int, total: int, message: str) -> None:
+        bar = self.bars.get(stage)
+        if bar is not None and done < bar.n:  # the same stage again (the next fold)
+            bar.close()
+            bar = None
+        if bar is None:
+            for other in self.bars.values():
+                other.close()
+            bar = self.bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, mininterval=1)
+        bar.total = total
+        bar.update(done - bar.n)
+        if message:
+            bar.set_postfix_str(message, refresh=False)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()

@@ -110,6 +110,7 @@ def test_toy_training_learns(tmp_path):
         "1",  # eight train operations are too few to split into folds
         "--keep-lists",
         str(tmp_path / "lists.pkl"),
+        *("--cross-encoder-epochs", "8"),
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "retriever" in done.stderr and "reranker" not in done.stdout  # progress on stderr
@@ -117,6 +118,11 @@ def test_toy_training_learns(tmp_path):
     assert report["retriever"]["last_loss"] < report["retriever"]["first_loss"]
     trained_top1 = report["dev"]["groups"]["all"]["top1"]
     assert (artifacts / "reranker.lgb.txt").is_file() and (artifacts / "retriever.npz").is_file()
+    # The cross-encoder learned on the reranker's lists; its blend was chosen on dev.
+    cross = report["cross_encoder"]
+    assert (artifacts / "cross_encoder.npz").is_file() and cross["steps"] >= 8
+    assert cross["last_loss"] < cross["first_loss"], cross
+    assert cross["blend_chosen_on"] == "dev" and cross["dev_lists_top1_top3"]
 
     # The reranker again from the kept lists, without ranking anything again; the manifest keeps
     # the record of the run that trained the retriever it keeps.
@@ -144,6 +150,17 @@ def test_toy_training_learns(tmp_path):
     assert relevance["weights"] == fitted["weights"] and relevance["bias"] == fitted["bias"]
     manifest = json.loads((tmp_path / "again" / "manifest.json").read_text())
     assert manifest["relevance"]["dev_negatives_suggested_pct"] <= 5.0
+
+    # The cross-encoder alone, over the kept reranker and the index.
+    (tmp_path / "again" / "cross_encoder.npz").unlink()
+    crossed = apicall(
+        "train",
+        *("--data", str(TOY_DATA), "--artifacts", str(tmp_path / "again")),
+        *("--index", str(index), "--cross-encoder-only", "--cross-encoder-epochs", "2"),
+    )
+    assert crossed.returncode == 0, crossed.stderr[-2000:]
+    assert (tmp_path / "again" / "cross_encoder.npz").is_file()
+    assert json.loads(crossed.stdout)["blend"]["depth"] in (4, 6, 8)
 
     # The same dev comments with the untrained parts: the distilled table, hand-set rerank.
     untrained = tmp_path / "untrained"

@@ -1,0 +1,226 @@
+"""Fine-tuning the cross-encoder (index/cross_encoder.py) on the train comments' ranked lists.
+
+Data: each train comment with the learned reranker's first candidates over the index, the
+answer among them; loss: softmax cross-entropy of the answer against the reranker's best other
+candidates (the siblings it confuses); evaluator: the blend with the reranker's scores that
+ranks the dev lists best; trainer: AdamW with a linear warm-up and decay. The word-piece table
+stays frozen (it ships in the registry package, not in the artifact)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..cross_encoder import WORD_TABLE, Blend, CrossEncoder
+from ..engine import Engine, SuggestRequest
+from ..ranking import candidate_text
+from .data import Comment, TrainingData
+from .reranker import is_answer, servers_of
+
+HEADS = 12  # all-MiniLM-L6-v2's attention heads
+BLEND_DEPTHS = (4, 6, 8)
+BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+
+
+@dataclass(frozen=True)
+class CrossEncoderRecipe:
+    comments: int = 7000  # train comments ranked for it (of 11,015: the stage's time)
+    layers: int = 3  # of the base model's 6: half the run-time cost (the list's 100 ms)
+    group: int = 6  # the answer and the reranker's best 5 other candidates
+    epochs: float = 2.0  # dev top-1 of the blend: 1 epoch +1.5, 2 epochs +2.6 (7,000 comments)
+    comments_per_step: int = 8
+    learning_rate: float = 1e-4
+    warmup: float = 0.1
+    max_tokens: int = 64
+    seed: int = 13
+
+
+@dataclass(frozen=True)
+class RankedList:
+    """A comment and the reranker's first candidates: their texts, scores and which is the
+    answer."""
+
+    comment: str
+    texts: tuple[str, ...]
+    scores: tuple[float, ...]
+    answers: tuple[bool, ...]
+    group: str = "all"  # "seen API" or "unseen API"
+
+
+@dataclass
+class TrainedCrossEncoder:
+    weights: dict[str, np.ndarray]
+    recipe: CrossEncoderRecipe
+    losses: list[float] = field(default_factory=list)
+
+
+def ranked_lists(
+    engine: Engine,
+    data: TrainingData,
+    comments: Iterable[Comment],
+    depth: int,
+    progress: Callable[[], None] | None = None,
+) -> list[RankedList]:
+    """The engine's first `depth` candidates of each comment (the engine without a
+    cross-encoder: the reranker's order is what the cross-encoder learns to correct)."""
+    lists = []
+    for comment in comments:
+        operation = data.operations[comment.op]
+        ranked = engine.candidates(SuggestRequest(comment.comment, k=10))[:depth]
+        hits = [hit for hit, _ in ranked]
+        answers = [is_answer(hit, operation) for hit in hits]
+        if not any(answers):
+            servers = servers_of(engine.searcher, operation)
+            answers = [is_answer(hit, operation, servers) for hit in hits]
+        lists.append(
+            RankedList(
+                comment.comment,
+                tuple(candidate_text(hit) for hit in hits),
+                tuple(score for _, score in ranked),
+                tuple(answers),
+                "seen API" if data.seen_api(comment.op) else "unseen API",
+            )
+        )
+        if progress:
+            progress()
+    return lists
+
+
+def training_groups(lists: Sequence[RankedList], size: int) -> list[tuple[str, list[str]]]:
+    """(comment, [answer, hardest others...]) for each list that holds its answer."""
+    groups = []
+    for ranked in lists:
+        answers = [t for t, a in zip(ranked.texts, ranked.answers, strict=True) if a]
+        others = [t for t, a in zip(ranked.texts, ranked.answers, strict=True) if not a]
+        if answers and others:
+            groups.append((ranked.comment, [answers[0], *others[: size - 1]]))
+    return groups
+
+
+def train_cross_encoder(
+    lists: Sequence[RankedList],
+    base_dir: Path,
+    recipe: CrossEncoderRecipe,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> TrainedCrossEncoder:
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    torch.manual_seed(recipe.seed)
+    rng = random.Random(recipe.seed)
+    groups = training_groups(lists, recipe.group)
+    if not groups:
+        raise ValueError("no train comment has its answer among the reranker's candidates")
+    tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
+    encoder = AutoModel.from_pretrained(str(base_dir), add_pooling_layer=False)
+    encoder.encoder.layer = encoder.encoder.layer[: recipe.layers]
+    encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    head = torch.nn.Linear(encoder.config.hidden_size, 1)
+    params = [p for p in encoder.parameters() if p.requires_grad] + list(head.parameters())
+    optimiser = torch.optim.AdamW(params, lr=recipe.learning_rate, weight_decay=0.01)
+    steps = max(1, int(len(groups) * recipe.epochs / recipe.comments_per_step))
+    warmup = max(1.0, recipe.warmup * steps)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, (steps - step) / steps)
+    )
+    order: list[int] = []
+    while len(order) < steps * recipe.comments_per_step:
+        epoch = list(range(len(groups)))
+        rng.shuffle(epoch)
+        order += epoch
+    trained = TrainedCrossEncoder({}, recipe)
+    encoder.train()
+    for step in range(steps):
+        batch = [
+            groups[i] for i in order[step * recipe.comments_per_step :][: recipe.comments_per_step]
+        ]
+        firsts = [comment for comment, texts in batch for _ in texts]
+        seconds = [text for _, texts in batch for text in texts]
+        encoded = tokenizer(
+            firsts,
+            seconds,
+            truncation="only_second",
+            max_length=recipe.max_tokens,
+            padding=True,
+            return_tensors="pt",
+        )
+        hidden = encoder(**encoded).last_hidden_state
+        mask = encoded["attention_mask"].unsqueeze(-1).float()
+        logits = head((hidden * mask).sum(1) / mask.sum(1)).squeeze(-1)
+        loss = torch.stack(
+            [
+                torch.nn.functional.cross_entropy(
+                    part.unsqueeze(0), torch.zeros(1, dtype=torch.long)
+                )
+                for part in torch.split(logits, [len(texts) for _, texts in batch])
+            ]
+        ).mean()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimiser.step()
+        schedule.step()
+        optimiser.zero_grad()
+        trained.losses.append(float(loss.item()))
+        if progress:
+            progress(step + 1, steps, float(np.mean(trained.losses[-50:])))
+    state = {name: value.detach().numpy() for name, value in encoder.state_dict().items()}
+    state.pop("embeddings.position_ids", None)
+    state[WORD_TABLE] = encoder.embeddings.word_embeddings.weight.detach().numpy()
+    state["head.weight"] = head.weight.detach().numpy()
+    state["head.bias"] = head.bias.detach().numpy()
+    trained.weights = {name: np.array(value, dtype=np.float32) for name, value in state.items()}
+    return trained
+
+
+def fits_of(
+    cross_encoder: CrossEncoder,
+    lists: Sequence[RankedList],
+    depth: int,
+    progress: Callable[[], None] | None = None,
+) -> list[np.ndarray]:
+    """The cross-encoder's score of each list's first `depth` candidates."""
+    fits = []
+    for ranked in lists:
+        fits.append(cross_encoder.scores(ranked.comment, ranked.texts[:depth]))
+        if progress:
+            progress()
+    return fits
+
+
+def blended_rank(ranked: RankedList, fit: np.ndarray, depth: int, weight: float) -> int | None:
+    """Where the answer lands once the first `depth` candidates are reordered by the blend
+    (CrossEncoder.reorder's rule); None when it is not in the list."""
+    head = min(depth, len(ranked.texts), len(fit))
+    scores = np.asarray(ranked.scores[:head]) + weight * (
+        fit[:head] - (fit[:head].max() if head else 0)
+    )
+    order = [int(i) for i in np.argsort(-scores, kind="stable")] + list(
+        range(head, len(ranked.texts))
+    )
+    return next((place for place, i in enumerate(order, 1) if ranked.answers[i]), None)
+
+
+def choose_blend(
+    lists: Sequence[RankedList], fits: Sequence[np.ndarray], recipe: CrossEncoderRecipe
+) -> tuple[Blend, dict[str, Any]]:
+    """The depth and weight that put the answer first most often on these (dev) lists, with
+    the top-1 / top-3 of every pair tried (weight 0: the reranker alone)."""
+    table: dict[str, dict[str, float]] = {}
+    best = (-1.0, Blend(depth=BLEND_DEPTHS[0], weight=0.0, max_tokens=recipe.max_tokens))
+    for depth in BLEND_DEPTHS:
+        for weight in BLEND_WEIGHTS:
+            ranks = [blended_rank(r, f, depth, weight) for r, f in zip(lists, fits, strict=True)]
+            top1 = 100 * float(np.mean([rank == 1 for rank in ranks]))
+            top3 = 100 * float(np.mean([rank is not None and rank <= 3 for rank in ranks]))
+            table[f"depth {depth}, weight {weight}"] = {
+                "top1": round(top1, 2),
+                "top3": round(top3, 2),
+            }
+            if top1 > best[0] + 1e-9:
+                best = (top1, Blend(depth=depth, weight=weight, max_tokens=recipe.max_tokens))
+    return best[1], table

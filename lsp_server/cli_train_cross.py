@@ -1,0 +1,157 @@
+"""`apicall train`'s cross-encoder stage: rank train comments with the learned reranker, fine-tune
+the cross-encoder on its lists, choose its blend with the reranker on the dev lists, write
+index/artifacts/cross_encoder.npz. Run inside the full training, or alone over an existing index
+(`apicall train --cross-encoder-only --index DIR`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+from apicall.index.cross_encoder import (
+    CROSS_ENCODER_FILE,
+    Blend,
+    CrossEncoder,
+    save_cross_encoder,
+)
+from apicall.index.embed import default_model_dir
+from apicall.index.engine import Engine
+from apicall.index.errors import ApicallError
+from apicall.index.learning import data as training_data
+from apicall.index.learning.cross_encoder import (
+    BLEND_DEPTHS,
+    HEADS,
+    CrossEncoderRecipe,
+    choose_blend,
+    fits_of,
+    ranked_lists,
+    train_cross_encoder,
+)
+from apicall.index.open import open_for_search
+from apicall.index.ranking import ARTIFACTS, RERANKER_FILE, LearnedReranker
+
+from .progress import StageBars
+
+
+def train_cross_encoder_stage(
+    engine: Engine,
+    data: training_data.TrainingData,
+    artifacts: Path,
+    recipe: CrossEncoderRecipe,
+    bars: StageBars,
+) -> tuple[CrossEncoder, dict[str, Any]]:
+    """Train, choose the blend on dev, write the artifact; the engine ranks without one."""
+    started = time.perf_counter()
+    depth = max(BLEND_DEPTHS)
+    train = list(data.comments_in("train"))
+    if len(train) > recipe.comments:
+        train = random.Random(7).sample(train, recipe.comments)
+    dev = data.comments_in("dev")
+    train_lists = ranked_lists(
+        engine, data, train, depth, _ticker(bars, "cross-encoder lists (train)", len(train))
+    )
+    dev_lists = ranked_lists(
+        engine, data, dev, depth, _ticker(bars, "cross-encoder lists (dev)", len(dev))
+    )
+    base = default_model_dir()
+    trained = train_cross_encoder(
+        train_lists,
+        base,
+        recipe,
+        lambda done, total, loss: bars("cross-encoder", done, total, f"loss {loss:.3f}"),
+    )
+    cross_encoder = CrossEncoder(
+        trained.weights, recipe.layers, HEADS, base / "tokenizer.json", _blend(recipe)
+    )
+    fits = fits_of(
+        cross_encoder, dev_lists, depth, _ticker(bars, "cross-encoder (dev)", len(dev_lists))
+    )
+    blend, table = choose_blend(dev_lists, fits, recipe)
+    cross_encoder.blend = blend
+    window = max(1, len(trained.losses) // 10)
+    save_cross_encoder(artifacts / CROSS_ENCODER_FILE, trained.weights, recipe.layers, HEADS, blend)
+    report = {
+        "recipe": asdict(recipe),
+        "train_comments": len(train_lists),
+        "with_answer_in_list": sum(any(r.answers) for r in train_lists),
+        "steps": len(trained.losses),
+        "first_loss": _mean(trained.losses[:window]),
+        "last_loss": _mean(trained.losses[-window:]),
+        "blend": asdict(blend),
+        "blend_chosen_on": "dev",
+        "dev_lists_top1_top3": table,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    manifest_file = artifacts / "manifest.json"
+    manifest = json.loads(manifest_file.read_text()) if manifest_file.is_file() else {}
+    manifest["cross_encoder"] = report
+    manifest_file.write_text(json.dumps(manifest, indent=2) + "\n")
+    return cross_encoder, report
+
+
+def cmd_train_cross_encoder(args: argparse.Namespace) -> int:
+    """The cross-encoder alone, over the shipped reranker and an existing --index."""
+    if not args.index or not (Path(args.index) / "apicall-index.json").is_file():
+        raise ApicallError("--cross-encoder-only needs --index DIR of an existing index")
+    data = training_data.load(Path(args.data) if args.data else training_data.DATA_DIR)
+    artifacts = Path(args.artifacts) if args.artifacts else ARTIFACTS
+    learned = LearnedReranker(artifacts / RERANKER_FILE)
+    engine = Engine(open_for_search(Path(args.index)), reranker=learned, cross_encoder=None)
+    bars = StageBars()
+    try:
+        _, report = train_cross_encoder_stage(engine, data, artifacts, recipe_of(args), bars)
+    finally:
+        bars.close()
+    best = report["dev_lists_top1_top3"][
+        f"depth {report['blend']['depth']}, weight {report['blend']['weight']}"
+    ]
+    alone = report["dev_lists_top1_top3"][f"depth {BLEND_DEPTHS[0]}, weight 0.0"]
+    print(json.dumps({"blend": report["blend"], "dev": best, "reranker_alone": alone}, indent=2))
+    return 0
+
+
+def recipe_of(args: argparse.Namespace) -> CrossEncoderRecipe:
+    return replace(
+        CrossEncoderRecipe(),
+        epochs=args.cross_encoder_epochs,
+        comments=args.cross_encoder_comments,
+    )
+
+
+def _blend(recipe: CrossEncoderRecipe) -> Blend:
+    return Blend(depth=max(BLEND_DEPTHS), weight=0.0, max_tokens=recipe.max_tokens)
+
+
+def _mean(values: list[float]) -> float:
+    return round(sum(values) / max(1, len(values)), 4)
+
+
+def _ticker(bars: StageBars, stage: str, total: int) -> Any:
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if done[0] % 25 == 0 or done[0] == total:
+            bars(stage, done[0], total, "")
+
+    return tick
+
+
+def add_arguments(train: argparse.ArgumentParser) -> None:
+    train.add_argument(
+        "--cross-encoder-only",
+        action="store_true",
+        help="keep the retriever and the reranker; train the cross-encoder again on --index",
+    )
+    train.add_argument(
+        "--cross-encoder-comments",
+        type=int,
+        default=CrossEncoderRecipe.comments,
+        help="train comments the cross-encoder learns from",
+    )
+    train.add_argument("--cross-encoder-epochs", type=float, default=CrossEncoderRecipe.epochs)
