@@ -358,8 +358,12 @@ def report() -> None:
         "built by `apicall catalog add` on the tenth session's machine, where its relevance "
         "threshold offered 5.3% of the non-API comments a call; i-threshold-on-catalog-index "
         "has the threshold chosen again over that index (`apicall train --threshold-only`). "
-        "l-relevance-c10 (shipped) has the relevance model with C=10 and the reranker learned "
-        "again from that machine's kept lists (docs/TRAINING.md). The rows up to "
+        "l-relevance-c10 (shipped until the commit after f1b2068) has the relevance model with "
+        "C=10 and the reranker learned again from that machine's kept lists (docs/TRAINING.md). "
+        "m-cross-encoder (shipped) adds the cross-encoder: the reranker's first 6 candidates "
+        "reordered by its score blended with a small transformer's that reads the comment and "
+        "each candidate together (index/cross_encoder.py; its rank time includes that forward "
+        "pass). The rows up to "
         "i-workspace-asked were rebuilt from this table when a new machine lost their "
         "build/ranking files.",
         "",

