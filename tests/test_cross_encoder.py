@@ -76,7 +76,8 @@ def test_numpy_forward_is_the_torch_models(trained, tmp_path):
     encoder = AutoModel.from_pretrained(str(base), add_pooling_layer=False)
     encoder.encoder.layer = encoder.encoder.layer[:1]
     state = {k: torch.tensor(v) for k, v in weights.items() if not k.startswith("head.")}
-    encoder.load_state_dict(state, strict=False)
+    loaded = encoder.load_state_dict(state, strict=False)
+    assert not loaded.unexpected_keys and not loaded.missing_keys, loaded
     encoder.eval()
     tokenizer = AutoTokenizer.from_pretrained(str(base))
     comments, texts = [p[0] for p in PAIRS], [p[1] for p in PAIRS]
