@@ -89,20 +89,17 @@ class CrossEncoder:
     def reorder(
         self, comment: str, ranked: list[tuple[Item, float]], text_of: Callable[[Item], str]
     ) -> list[tuple[Item, float]]:
-        """The first `depth` of a best-first list in the blended order, with blended scores
-        (never above the first's score, so the rest of the list stays below them only by the
-        reranker's own order)."""
+        """A best-first list with its first `depth` in the blended order, each with its blended
+        score; the rest stay as they were. Callers read the order: a blended score may fall
+        below a later candidate's reranker score."""
         depth = min(self.blend.depth, len(ranked))
         if depth < 2:
             return ranked
         head = ranked[:depth]
         fit = self.scores(comment, [text_of(item) for item, _ in head])
-        blended = [
-            (item, score + self.blend.weight * float(f - fit.max()))
-            for (item, score), f in zip(head, fit, strict=True)
-        ]
-        blended.sort(key=lambda pair: -pair[1])
-        return blended + ranked[depth:]
+        blended = blended_scores([score for _, score in head], fit, self.blend.weight)
+        order = np.argsort(-blended, kind="stable")
+        return [(head[i][0], float(blended[i])) for i in order] + ranked[depth:]
 
     def _forward(self, ids: np.ndarray, types: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w = self.weights
@@ -138,6 +135,13 @@ class CrossEncoder:
             x = _layer_norm(_linear(hidden, w, p + "output.dense") + x, w, p + "output.LayerNorm")
         pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
         return np.asarray(pooled @ w["head.weight"][0] + w["head.bias"][0], dtype=np.float32)
+
+
+def blended_scores(scores: Sequence[float], fits: np.ndarray, weight: float) -> np.ndarray:
+    """The reranker's scores of a list's head plus `weight` times the cross-encoder's (less the
+    best of them): the one rule run time (`reorder`) and the choice of the blend on dev share."""
+    relative = np.asarray(fits) - (np.max(fits) if len(fits) else 0)  # in the fits' own precision
+    return np.asarray(scores, dtype=np.float64) + weight * relative.astype(np.float64)
 
 
 def _linear(x: np.ndarray, w: dict[str, np.ndarray], name: str) -> np.ndarray:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from apicall.index.errors import ApicallError
 
 MAX_RESULTS = 1000
 
@@ -16,6 +19,13 @@ def result_count(text: str) -> int:
     if not 1 <= value <= MAX_RESULTS:
         raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_RESULTS}, not {value}")
     return value
+
+
+def existing_index(index: str | None, flags: str) -> Path:
+    """The --index folder of a run that learns over an existing index (`flags` name that run)."""
+    if not index or not (Path(index) / "apicall-index.json").is_file():
+        raise ApicallError(f"{flags} need --index DIR of an existing index")
+    return Path(index)
 
 
 def positive_int(text: str) -> int:

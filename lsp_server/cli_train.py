@@ -57,7 +57,7 @@ from apicall.index.settings import data_dir
 from apicall.index.store import IndexStore
 from tqdm import tqdm
 
-from .cli_args import positive_int
+from .cli_args import existing_index, positive_int
 from .cli_train_cross import (
     add_arguments as add_cross_encoder_arguments,
 )
@@ -73,13 +73,10 @@ from .progress import StageBars
 def cmd_relevance(args: argparse.Namespace) -> int:
     """Fit the relevance model again over the shipped reranker, on an existing --index; with
     --threshold-only, keep its weights and choose its threshold again there."""
-    if not args.index or not (Path(args.index) / "apicall-index.json").is_file():
-        raise ApicallError(
-            "--relevance-only and --threshold-only need --index DIR of an existing index"
-        )
+    index_dir = existing_index(args.index, "--relevance-only and --threshold-only")
     data = training_data.load(Path(args.data) if args.data else training_data.DATA_DIR)
     artifacts = Path(args.artifacts) if args.artifacts else ARTIFACTS
-    searcher = open_for_search(Path(args.index))
+    searcher = open_for_search(index_dir)
     if args.threshold_only:
         return _threshold_again(data, artifacts, searcher)
     learned = LearnedReranker(artifacts / RERANKER_FILE, relevance=None)
@@ -161,11 +158,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         retriever = None
         if args.reranker_only or args.from_lists:
             # The index was built with the current retriever: learn the reranker on it again.
-            if not args.index or not (Path(args.index) / "apicall-index.json").is_file():
-                raise ApicallError(
-                    "--reranker-only and --from-lists need --index DIR of an existing index"
-                )
-            index_dir = Path(args.index)
+            index_dir = existing_index(args.index, "--reranker-only and --from-lists")
         else:
             t0 = time.perf_counter()
             retriever = train_retriever(
@@ -371,14 +364,7 @@ def _evaluate(
     if limit is not None:
         comments = comments[:limit]
     negatives = data.negatives_in(split)  # type: ignore[arg-type]
-    total = len(comments) + len(negatives)
-    done = [0]
-
-    def tick() -> None:
-        done[0] += 1
-        if done[0] % 25 == 0 or done[0] == total:
-            bars(f"evaluation ({split})", done[0], total, "")
-
+    tick = bars.ticker(f"evaluation ({split})", len(comments) + len(negatives))
     return evaluate_ranking(engine, data, comments, negatives, progress=tick)
 
 

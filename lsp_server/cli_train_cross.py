@@ -11,6 +11,7 @@ import random
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
+from statistics import fmean
 from typing import Any
 
 from apicall.index.cross_encoder import (
@@ -21,7 +22,6 @@ from apicall.index.cross_encoder import (
 )
 from apicall.index.embed import default_model_dir
 from apicall.index.engine import Engine
-from apicall.index.errors import ApicallError
 from apicall.index.learning import data as training_data
 from apicall.index.learning.cross_encoder import (
     BLEND_DEPTHS,
@@ -35,6 +35,7 @@ from apicall.index.learning.cross_encoder import (
 from apicall.index.open import open_for_search
 from apicall.index.ranking import ARTIFACTS, RERANKER_FILE, LearnedReranker
 
+from .cli_args import existing_index, positive_int
 from .progress import StageBars
 
 
@@ -53,10 +54,10 @@ def train_cross_encoder_stage(
         train = random.Random(7).sample(train, recipe.comments)
     dev = data.comments_in("dev")
     train_lists = ranked_lists(
-        engine, data, train, depth, _ticker(bars, "cross-encoder lists (train)", len(train))
+        engine, data, train, depth, bars.ticker("cross-encoder lists (train)", len(train))
     )
     dev_lists = ranked_lists(
-        engine, data, dev, depth, _ticker(bars, "cross-encoder lists (dev)", len(dev))
+        engine, data, dev, depth, bars.ticker("cross-encoder lists (dev)", len(dev))
     )
     base = default_model_dir()
     trained = train_cross_encoder(
@@ -65,11 +66,12 @@ def train_cross_encoder_stage(
         recipe,
         lambda done, total, loss: bars("cross-encoder", done, total, f"loss {loss:.3f}"),
     )
+    unblended = Blend(depth=depth, weight=0.0, max_tokens=recipe.max_tokens)
     cross_encoder = CrossEncoder(
-        trained.weights, recipe.layers, HEADS, base / "tokenizer.json", _blend(recipe)
+        trained.weights, recipe.layers, HEADS, base / "tokenizer.json", unblended
     )
     fits = fits_of(
-        cross_encoder, dev_lists, depth, _ticker(bars, "cross-encoder (dev)", len(dev_lists))
+        cross_encoder, dev_lists, depth, bars.ticker("cross-encoder (dev)", len(dev_lists))
     )
     blend, table = choose_blend(dev_lists, fits, recipe)
     cross_encoder.blend = blend
@@ -80,8 +82,8 @@ def train_cross_encoder_stage(
         "train_comments": len(train_lists),
         "with_answer_in_list": sum(any(r.answers) for r in train_lists),
         "steps": len(trained.losses),
-        "first_loss": _mean(trained.losses[:window]),
-        "last_loss": _mean(trained.losses[-window:]),
+        "first_loss": round(fmean(trained.losses[:window]), 4),
+        "last_loss": round(fmean(trained.losses[-window:]), 4),
         "blend": asdict(blend),
         "blend_chosen_on": "dev",
         "dev_lists_top1_top3": table,
@@ -96,12 +98,11 @@ def train_cross_encoder_stage(
 
 def cmd_train_cross_encoder(args: argparse.Namespace) -> int:
     """The cross-encoder alone, over the shipped reranker and an existing --index."""
-    if not args.index or not (Path(args.index) / "apicall-index.json").is_file():
-        raise ApicallError("--cross-encoder-only needs --index DIR of an existing index")
+    index_dir = existing_index(args.index, "--cross-encoder-only")
     data = training_data.load(Path(args.data) if args.data else training_data.DATA_DIR)
     artifacts = Path(args.artifacts) if args.artifacts else ARTIFACTS
     learned = LearnedReranker(artifacts / RERANKER_FILE)
-    engine = Engine(open_for_search(Path(args.index)), reranker=learned, cross_encoder=None)
+    engine = Engine(open_for_search(index_dir), reranker=learned, cross_encoder=None)
     bars = StageBars()
     try:
         _, report = train_cross_encoder_stage(engine, data, artifacts, recipe_of(args), bars)
@@ -123,25 +124,6 @@ def recipe_of(args: argparse.Namespace) -> CrossEncoderRecipe:
     )
 
 
-def _blend(recipe: CrossEncoderRecipe) -> Blend:
-    return Blend(depth=max(BLEND_DEPTHS), weight=0.0, max_tokens=recipe.max_tokens)
-
-
-def _mean(values: list[float]) -> float:
-    return round(sum(values) / max(1, len(values)), 4)
-
-
-def _ticker(bars: StageBars, stage: str, total: int) -> Any:
-    done = [0]
-
-    def tick() -> None:
-        done[0] += 1
-        if done[0] % 25 == 0 or done[0] == total:
-            bars(stage, done[0], total, "")
-
-    return tick
-
-
 def add_arguments(train: argparse.ArgumentParser) -> None:
     train.add_argument(
         "--cross-encoder-only",
@@ -150,7 +132,7 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
     )
     train.add_argument(
         "--cross-encoder-comments",
-        type=int,
+        type=positive_int,
         default=CrossEncoderRecipe.comments,
         help="train comments the cross-encoder learns from",
     )

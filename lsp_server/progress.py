@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from tqdm import tqdm
 
@@ -41,6 +42,17 @@ class StageBars:
         bar.update(done - bar.n)
         if message:
             bar.set_postfix_str(message, refresh=False)
+
+    def ticker(self, stage: str, total: int) -> Callable[[], None]:
+        """A callback to call once per item of `stage`: the bar moves every 25 items."""
+        done = [0]
+
+        def tick() -> None:
+            done[0] += 1
+            if done[0] % 25 == 0 or done[0] == total:
+                self(stage, done[0], total, "")
+
+        return tick
 
     def close(self) -> None:
         for bar in self.bars.values():

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..cross_encoder import WORD_TABLE, Blend, CrossEncoder
+from ..cross_encoder import WORD_TABLE, Blend, CrossEncoder, blended_scores
 from ..engine import Engine, SuggestRequest
 from ..ranking import candidate_text
 from .data import Comment, TrainingData
@@ -196,9 +196,7 @@ def blended_rank(ranked: RankedList, fit: np.ndarray, depth: int, weight: float)
     """Where the answer lands once the first `depth` candidates are reordered by the blend
     (CrossEncoder.reorder's rule); None when it is not in the list."""
     head = min(depth, len(ranked.texts), len(fit))
-    scores = np.asarray(ranked.scores[:head]) + weight * (
-        fit[:head] - (fit[:head].max() if head else 0)
-    )
+    scores = blended_scores(ranked.scores[:head], fit[:head], weight)
     order = [int(i) for i in np.argsort(-scores, kind="stable")] + list(
         range(head, len(ranked.texts))
     )
