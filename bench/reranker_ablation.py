@@ -12,13 +12,16 @@ simulated workspace of `collect_candidates`, so these are list numbers, not the 
 from __future__ import annotations
 
 import argparse
-import pickle
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from apicall.index.learning.reranker import CandidateLists, train_reranker
+from apicall.index.learning.reranker import (
+    CandidateLists,
+    read_kept_lists,
+    train_reranker,
+)
 from apicall.index.ranking import COVERAGE, FEATURES, GAPPED
 
 GROUPS = {
@@ -69,7 +72,7 @@ GROUPS = {
 def without(lists: CandidateLists, names: tuple[str, ...]) -> CandidateLists:
     columns = [FEATURES.index(n) for n in names if n in FEATURES]
     out = CandidateLists()
-    out.labels, out.comments = lists.labels, lists.comments
+    out.labels, out.comments, out.texts = lists.labels, lists.comments, lists.texts
     for features in lists.features:
         held = features.copy()
         held[:, columns] = 0.0
@@ -99,9 +102,7 @@ def main() -> None:
     grouped = {name for names in GROUPS.values() for name in names}
     if set(FEATURES) - grouped:
         raise SystemExit(f"features in no group: {sorted(set(FEATURES) - grouped)}")
-    with args.lists.open("rb") as handle:
-        names, train, dev = pickle.load(handle)
-    train, dev = train.selected(names), dev.selected(names)
+    train, dev = read_kept_lists(args.lists, with_texts=False)
     rows: list[tuple[str, Any, Any]] = []
     for label, names in [("all features", ()), *GROUPS.items()]:
         result = train_reranker(without(train, names), without(dev, names))

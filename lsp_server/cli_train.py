@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import random
 import shutil
 import sys
@@ -30,6 +29,7 @@ from apicall.index.learning.reranker import (
     rankings_of,
     relevance_threshold,
     train_reranker,
+    write_kept_lists,
 )
 from apicall.index.learning.retriever import RetrieverRecipe
 from apicall.index.learning.train import (
@@ -46,7 +46,6 @@ from apicall.index.learning.train import (
 from apicall.index.open import open_for_search, open_for_write
 from apicall.index.ranking import (
     ARTIFACTS,
-    FEATURES,
     RELEVANCE_FILE,
     RERANKER_FILE,
     LearnedReranker,
@@ -63,6 +62,7 @@ from .cli_train_cross import (
 )
 from .cli_train_cross import (
     cmd_train_cross_encoder,
+    kept_lists,
     recipe_of,
     train_cross_encoder_stage,
 )
@@ -175,7 +175,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         api_words = api_words_of(data)
         write_request_words(data, artifacts)
         if args.from_lists:
-            train_lists, dev_lists = _kept_lists(Path(args.from_lists))
+            train_lists, dev_lists = kept_lists(Path(args.from_lists))
         else:
             if args.folds > 1 and retriever is not None:
                 train_lists = _out_of_fold_lists(args, data, retriever_recipe, bars)
@@ -192,9 +192,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             dev_lists = candidate_lists(searcher, data, "dev", bars, None, api_words=api_words)
         seconds["candidates"] = time.perf_counter() - t0
         if args.keep_lists:
-            # The reranker's data, for trying recipes and ablations without ranking again.
-            with open(args.keep_lists, "wb") as handle:
-                pickle.dump((list(FEATURES), train_lists, dev_lists), handle)
+            # For trying recipes and ablations without ranking again.
+            write_kept_lists(Path(args.keep_lists), train_lists, dev_lists)
 
         t0 = time.perf_counter()
         reranker = train_reranker(train_lists, dev_lists, reranker_recipe)
@@ -216,11 +215,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         seconds["relevance"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         cross_encoder, cross_report = train_cross_encoder_stage(
-            Engine(searcher, reranker=learned, cross_encoder=None),
-            data,
-            artifacts,
-            recipe_of(args),
-            bars,
+            learned, train_lists, dev_lists, data, artifacts, recipe_of(args), bars
         )
         seconds["cross_encoder"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -311,16 +306,6 @@ def _out_of_fold_lists(
         )
         shutil.rmtree(fold_index)
     return merged(lists)
-
-
-def _kept_lists(path: Path) -> tuple[CandidateLists, CandidateLists]:
-    """The lists an earlier run kept (--keep-lists), with this release's features."""
-    with path.open("rb") as handle:
-        names, train, dev = pickle.load(handle)
-    try:
-        return train.selected(names), dev.selected(names)
-    except ValueError as exc:
-        raise ApicallError(f"{path}: {exc}") from exc
 
 
 def _index_dir(args: argparse.Namespace) -> Path:

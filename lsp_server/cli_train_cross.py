@@ -1,12 +1,14 @@
-"""`apicall train`'s cross-encoder stage: rank train comments with the learned reranker, fine-tune
-the cross-encoder on its lists, choose its blend with the reranker on the dev lists, write
-index/artifacts/cross_encoder.npz. Run inside the full training, or alone over an existing index
-(`apicall train --cross-encoder-only --index DIR`)."""
+"""`apicall train`'s cross-encoder stage: order the reranker's candidate lists by the learned
+reranker, fine-tune the cross-encoder on the train lists' first candidates, choose its blend with
+the reranker on the dev lists, write index/artifacts/cross_encoder.npz. Run inside the full
+training, or alone over the lists a run kept and the shipped reranker
+(`apicall train --cross-encoder-only --from-lists LISTS`)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import random
 import time
 from dataclasses import asdict, replace
@@ -21,7 +23,7 @@ from apicall.index.cross_encoder import (
     save_cross_encoder,
 )
 from apicall.index.embed import default_model_dir
-from apicall.index.engine import Engine
+from apicall.index.errors import ApicallError
 from apicall.index.learning import data as training_data
 from apicall.index.learning.cross_encoder import (
     BLEND_DEPTHS,
@@ -29,36 +31,32 @@ from apicall.index.learning.cross_encoder import (
     CrossEncoderRecipe,
     choose_blend,
     fits_of,
-    ranked_lists,
+    reranked_lists,
     train_cross_encoder,
 )
-from apicall.index.open import open_for_search
+from apicall.index.learning.reranker import CandidateLists, read_kept_lists
 from apicall.index.ranking import ARTIFACTS, RERANKER_FILE, LearnedReranker
 
-from .cli_args import existing_index, positive_int
+from .cli_args import positive_int
 from .progress import StageBars
 
 
 def train_cross_encoder_stage(
-    engine: Engine,
+    reranker: LearnedReranker,
+    train_candidates: CandidateLists,
+    dev_candidates: CandidateLists,
     data: training_data.TrainingData,
     artifacts: Path,
     recipe: CrossEncoderRecipe,
     bars: StageBars,
 ) -> tuple[CrossEncoder, dict[str, Any]]:
-    """Train, choose the blend on dev, write the artifact; the engine ranks without one."""
+    """Train, choose the blend on dev, write the artifact."""
     started = time.perf_counter()
     depth = max(BLEND_DEPTHS)
-    train = list(data.comments_in("train"))
-    if len(train) > recipe.comments:
-        train = random.Random(7).sample(train, recipe.comments)
-    dev = data.comments_in("dev")
-    train_lists = ranked_lists(
-        engine, data, train, depth, bars.ticker("cross-encoder lists (train)", len(train))
-    )
-    dev_lists = ranked_lists(
-        engine, data, dev, depth, bars.ticker("cross-encoder lists (dev)", len(dev))
-    )
+    train_lists = reranked_lists(train_candidates, reranker, data, depth)
+    if len(train_lists) > recipe.comments:
+        train_lists = random.Random(7).sample(train_lists, recipe.comments)
+    dev_lists = reranked_lists(dev_candidates, reranker, data, depth)
     base = default_model_dir()
     trained = train_cross_encoder(
         train_lists,
@@ -97,15 +95,20 @@ def train_cross_encoder_stage(
 
 
 def cmd_train_cross_encoder(args: argparse.Namespace) -> int:
-    """The cross-encoder alone, over the shipped reranker and an existing --index."""
-    index_dir = existing_index(args.index, "--cross-encoder-only")
+    """The cross-encoder alone, over the lists a run kept and the shipped reranker."""
+    if not args.from_lists:
+        raise ApicallError(
+            "--cross-encoder-only learns from the lists a run kept: give --from-lists"
+        )
+    train_lists, dev_lists = kept_lists(Path(args.from_lists))
     data = training_data.load(Path(args.data) if args.data else training_data.DATA_DIR)
     artifacts = Path(args.artifacts) if args.artifacts else ARTIFACTS
     learned = LearnedReranker(artifacts / RERANKER_FILE)
-    engine = Engine(open_for_search(index_dir), reranker=learned, cross_encoder=None)
     bars = StageBars()
     try:
-        _, report = train_cross_encoder_stage(engine, data, artifacts, recipe_of(args), bars)
+        _, report = train_cross_encoder_stage(
+            learned, train_lists, dev_lists, data, artifacts, recipe_of(args), bars
+        )
     finally:
         bars.close()
     best = report["dev_lists_top1_top3"][
@@ -114,6 +117,14 @@ def cmd_train_cross_encoder(args: argparse.Namespace) -> int:
     alone = report["dev_lists_top1_top3"][f"depth {BLEND_DEPTHS[0]}, weight 0.0"]
     print(json.dumps({"blend": report["blend"], "dev": best, "reranker_alone": alone}, indent=2))
     return 0
+
+
+def kept_lists(path: Path) -> tuple[CandidateLists, CandidateLists]:
+    """The lists an earlier run kept (--keep-lists), with this release's features."""
+    try:
+        return read_kept_lists(path)
+    except (OSError, ValueError, pickle.UnpicklingError) as exc:
+        raise ApicallError(f"{path}: {exc}") from exc
 
 
 def recipe_of(args: argparse.Namespace) -> CrossEncoderRecipe:
@@ -128,7 +139,7 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
     train.add_argument(
         "--cross-encoder-only",
         action="store_true",
-        help="keep the retriever and the reranker; train the cross-encoder again on --index",
+        help="keep the retriever and the reranker; train the cross-encoder again on --from-lists",
     )
     train.add_argument(
         "--cross-encoder-comments",

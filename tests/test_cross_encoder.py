@@ -5,6 +5,7 @@ itself. Training on toy lists is in tests/test_training.py."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,8 +17,12 @@ from apicall.index.learning.cross_encoder import (
     RankedList,
     blended_rank,
     choose_blend,
+    reranked_lists,
     train_cross_encoder,
 )
+from apicall.index.learning import data as training_data
+from apicall.index.learning.reranker import CandidateLists
+from apicall.index.ranking import LearnedReranker
 
 PAIRS = [
     (
@@ -123,3 +128,30 @@ def test_an_unreadable_cross_encoder_is_one_log_line_and_no_cross_encoder(
         assert cross_encoder_at(path) is None
     assert len(caplog.records) == 1 and "ranking without it" in caplog.records[0].getMessage()
     assert cross_encoder_at(tmp_path / "missing.npz") is None
+
+
+class FirstColumnReranker(LearnedReranker):
+    """Scores a candidate by its first feature (the ordering under test is reranked_lists')."""
+
+    def __init__(self) -> None:
+        pass
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        return features[:, 0].astype(np.float32)
+
+
+def test_reranked_lists_follow_the_reranker_and_count_a_copy_of_the_answer():
+    data = training_data.load(Path(__file__).parent / "fixtures" / "training")
+    comment = data.comments_in("train")[0]
+    texts = ("sibling", "answer", "other", "answer", "fourth", "last")
+    features = np.array([[5.0], [3.0], [4.0], [1.0], [2.0], [0.0]])
+    labels = np.array([0, 0, 0, 1, 0, 0], dtype=np.float32)  # only the lower copy is labelled
+    lists = CandidateLists([features], [labels], [comment], [texts])
+    (ranked,) = reranked_lists(lists, FirstColumnReranker(), data, depth=3)
+    # Reranker order, one entry per text (copies of a call read the same; the first keeps its
+    # score and counts as the answer if any copy is), cut at depth 3.
+    assert ranked.texts == ("sibling", "other", "answer")
+    assert ranked.scores == (5.0, 4.0, 3.0)
+    assert ranked.answers == (False, False, True)
+    assert ranked.comment == comment.comment
+    assert ranked.group == ("seen API" if data.seen_api(comment.op) else "unseen API")

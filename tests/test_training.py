@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
 import shutil
 from collections import defaultdict
 from pathlib import Path
@@ -151,16 +152,31 @@ def test_toy_training_learns(tmp_path):
     manifest = json.loads((tmp_path / "again" / "manifest.json").read_text())
     assert manifest["relevance"]["dev_negatives_suggested_pct"] <= 5.0
 
-    # The cross-encoder alone, over the kept reranker and the index.
+    # The cross-encoder alone, over the kept reranker and the kept lists.
     (tmp_path / "again" / "cross_encoder.npz").unlink()
+    alone = ("--cross-encoder-only", "--cross-encoder-epochs", "2")
     crossed = apicall(
         "train",
         *("--data", str(TOY_DATA), "--artifacts", str(tmp_path / "again")),
-        *("--index", str(index), "--cross-encoder-only", "--cross-encoder-epochs", "2"),
+        *("--from-lists", str(tmp_path / "lists.pkl"), *alone),
     )
     assert crossed.returncode == 0, crossed.stderr[-2000:]
     assert (tmp_path / "again" / "cross_encoder.npz").is_file()
     assert json.loads(crossed.stdout)["blend"]["depth"] in (4, 6, 8)
+    # Lists kept before the candidates' texts were: one line saying to rank them again.
+    with (tmp_path / "lists.pkl").open("rb") as handle:
+        names, train_lists, dev_lists = pickle.load(handle)
+    del train_lists.texts
+    with (tmp_path / "old-lists.pkl").open("wb") as handle:
+        pickle.dump((names, train_lists, dev_lists), handle)
+    refused = apicall(
+        "train",
+        *("--data", str(TOY_DATA), "--artifacts", str(tmp_path / "again")),
+        *("--from-lists", str(tmp_path / "old-lists.pkl"), *alone),
+    )
+    assert refused.returncode != 0
+    assert "lack the candidates' texts: rank them again" in refused.stderr
+    assert "Traceback" not in refused.stderr
 
     # The same dev comments with the untrained parts: the distilled table, hand-set rerank.
     untrained = tmp_path / "untrained"

@@ -3,6 +3,7 @@ retrieval returns for each train comment (label 1: the operation the comment ask
 
 from __future__ import annotations
 
+import pickle
 import random
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -20,6 +21,7 @@ from ..ranking import (
     Query,
     RelevanceModel,
     candidate_features,
+    candidate_text,
     relevance_inputs,
 )
 from ..search import Searcher, SearchResult
@@ -69,11 +71,13 @@ def servers_of(searcher: Searcher, operation: Operation) -> str:
 
 @dataclass
 class CandidateLists:
-    """Features of every retrieved candidate of every comment, grouped by comment."""
+    """Features of every retrieved candidate of every comment, grouped by comment, with each
+    candidate's text (what the cross-encoder reads)."""
 
     features: list[np.ndarray] = field(default_factory=list)
     labels: list[np.ndarray] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    texts: list[tuple[str, ...]] = field(default_factory=list)
 
     def selected(self, names: Sequence[str], wanted: Sequence[str] = FEATURES) -> CandidateLists:
         """The lists with the columns `wanted`, from lists whose columns are `names`."""
@@ -81,7 +85,9 @@ class CandidateLists:
         if missing:
             raise ValueError(f"the kept lists lack the features {missing}: rank them again")
         columns = [list(names).index(n) for n in wanted]
-        return CandidateLists([f[:, columns] for f in self.features], self.labels, self.comments)
+        return CandidateLists(
+            [f[:, columns] for f in self.features], self.labels, self.comments, self.texts
+        )
 
     def stacked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """X, y and the group sizes, for the comments whose answer was retrieved."""
@@ -137,9 +143,29 @@ def collect_candidates(
         )
         lists.labels.append(labels)
         lists.comments.append(comment)
+        lists.texts.append(tuple(candidate_text(hit) for hit in hits))
         if progress:
             progress()
     return lists
+
+
+def write_kept_lists(path: Path, train: CandidateLists, dev: CandidateLists) -> None:
+    """The reranker's and the cross-encoder's data, for learning again without ranking again."""
+    with path.open("wb") as handle:
+        pickle.dump((list(FEATURES), train, dev), handle)
+
+
+def read_kept_lists(path: Path, with_texts: bool = True) -> tuple[CandidateLists, CandidateLists]:
+    """The lists an earlier run kept, with this release's features; ValueError when they lack
+    some of them, or the candidates' texts when `with_texts` (lists kept by an older release)."""
+    with path.open("rb") as handle:
+        names, train, dev = pickle.load(handle)
+    for lists in (train, dev):
+        # Unpickling skips __init__: lists kept before texts were kept have no such attribute.
+        lists.texts = getattr(lists, "texts", [])
+        if with_texts and len(lists.texts) != len(lists.features):
+            raise ValueError("the kept lists lack the candidates' texts: rank them again")
+    return train.selected(names), dev.selected(names)
 
 
 @dataclass(frozen=True)

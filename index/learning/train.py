@@ -231,4 +231,5 @@ def merged(lists: Sequence[CandidateLists]) -> CandidateLists:
         out.features += part.features
         out.labels += part.labels
         out.comments += part.comments
+        out.texts += part.texts
     return out
