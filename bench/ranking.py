@@ -360,10 +360,15 @@ def report() -> None:
         "has the threshold chosen again over that index (`apicall train --threshold-only`). "
         "l-relevance-c10 (shipped until the commit after f1b2068) has the relevance model with "
         "C=10 and the reranker learned again from that machine's kept lists (docs/TRAINING.md). "
-        "m-cross-encoder (shipped) adds the cross-encoder: the reranker's first 6 candidates "
+        "m-cross-encoder (shipped until the commit after f9e2e06) adds the cross-encoder: the "
+        "reranker's first 6 candidates "
         "reordered by its score blended with a small transformer's that reads the comment and "
         "each candidate together (index/cross_encoder.py; its rank time includes that forward "
-        "pass). The rows up to "
+        "pass). n-oof-cross-encoder: every part learned again by one `apicall train`, the "
+        "cross-encoder (1 epoch) from the reranker's out-of-fold candidate lists, the relevance "
+        "threshold chosen again over the catalog index; n2-oof-cross-encoder-2-epochs (shipped): "
+        "the same with the cross-encoder trained 2 epochs on those lists (docs/TRAINING.md). "
+        "The rows up to "
         "i-workspace-asked were rebuilt from this table when a new machine lost their "
         "build/ranking files.",
         "",

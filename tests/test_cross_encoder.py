@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from apicall.index.cross_encoder import Blend, CrossEncoder, cross_encoder_at, save_cross_encoder
 from apicall.index.embed import default_model_dir
+from apicall.index.learning import data as training_data
 from apicall.index.learning.cross_encoder import (
     HEADS,
     CrossEncoderRecipe,
@@ -20,7 +21,6 @@ from apicall.index.learning.cross_encoder import (
     reranked_lists,
     train_cross_encoder,
 )
-from apicall.index.learning import data as training_data
 from apicall.index.learning.reranker import CandidateLists
 from apicall.index.ranking import LearnedReranker
 

@@ -31,7 +31,7 @@ class CrossEncoderRecipe:
     comments: int = 7000  # train comments it learns from (of 11,015: the stage's time)
     layers: int = 3  # of the base model's 6: half the run-time cost (the list's 100 ms)
     group: int = 6  # the answer and the reranker's best 5 other candidates
-    epochs: float = 1.0  # what fits apicall train's 45 minutes
+    epochs: float = 2.0  # dev lists' top-1 gain 1 epoch +1.4, 2 epochs +2.0 (in 45 minutes)
     comments_per_step: int = 8
     learning_rate: float = 1e-4
     warmup: float = 0.1
@@ -109,7 +109,11 @@ def train_cross_encoder(
 ) -> TrainedCrossEncoder:
     import torch
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
 
+    # The base model's unused pooler would print a load report and a bar into the stage's bars.
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
     torch.manual_seed(recipe.seed)
     rng = random.Random(recipe.seed)
     groups = training_groups(lists, recipe.group)
