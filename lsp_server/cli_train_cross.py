@@ -123,8 +123,16 @@ def kept_lists(path: Path) -> tuple[CandidateLists, CandidateLists]:
     """The lists an earlier run kept (--keep-lists), with this release's features."""
     try:
         return read_kept_lists(path)
-    except (OSError, ValueError, pickle.UnpicklingError) as exc:
-        raise ApicallError(f"{path}: {exc}") from exc
+    except (
+        OSError,
+        EOFError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        pickle.UnpicklingError,
+    ) as exc:
+        # A file that is no kept lists (empty, cut short, another pickle) is one line.
+        raise ApicallError(f"{path}: not lists kept by apicall train --keep-lists ({exc})") from exc
 
 
 def recipe_of(args: argparse.Namespace) -> CrossEncoderRecipe:

@@ -5,12 +5,14 @@ itself. Training on toy lists is in tests/test_training.py."""
 from __future__ import annotations
 
 import logging
+import pickle
 from pathlib import Path
 
 import numpy as np
 import pytest
 from apicall.index.cross_encoder import Blend, CrossEncoder, cross_encoder_at, save_cross_encoder
 from apicall.index.embed import default_model_dir
+from apicall.index.errors import ApicallError
 from apicall.index.learning import data as training_data
 from apicall.index.learning.cross_encoder import (
     HEADS,
@@ -23,6 +25,7 @@ from apicall.index.learning.cross_encoder import (
 )
 from apicall.index.learning.reranker import CandidateLists
 from apicall.index.ranking import LearnedReranker
+from apicall.lsp_server.cli_train_cross import kept_lists
 
 PAIRS = [
     (
@@ -155,3 +158,13 @@ def test_reranked_lists_follow_the_reranker_and_count_a_copy_of_the_answer():
     assert ranked.answers == (False, False, True)
     assert ranked.comment == comment.comment
     assert ranked.group == ("seen API" if data.seen_api(comment.op) else "unseen API")
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"not a pickle", pickle.dumps(["three", "things"]), pickle.dumps((1, 2, 3))]
+)
+def test_a_file_that_is_no_kept_lists_is_one_clear_error(tmp_path, content):
+    path = tmp_path / "lists.pkl"
+    path.write_bytes(content)
+    with pytest.raises(ApicallError, match="not lists kept by apicall train --keep-lists"):
+        kept_lists(path)
