@@ -215,7 +215,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         seconds["relevance"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         cross_encoder, cross_report = train_cross_encoder_stage(
-            learned, train_lists, dev_lists, data, artifacts, recipe_of(args), bars
+            learned, train_lists, dev_lists, artifacts, recipe_of(args), bars
         )
         seconds["cross_encoder"] = time.perf_counter() - t0
         t0 = time.perf_counter()

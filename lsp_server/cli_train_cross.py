@@ -24,7 +24,6 @@ from apicall.index.cross_encoder import (
 )
 from apicall.index.embed import default_model_dir
 from apicall.index.errors import ApicallError
-from apicall.index.learning import data as training_data
 from apicall.index.learning.cross_encoder import (
     BLEND_DEPTHS,
     HEADS,
@@ -45,7 +44,6 @@ def train_cross_encoder_stage(
     reranker: LearnedReranker,
     train_candidates: CandidateLists,
     dev_candidates: CandidateLists,
-    data: training_data.TrainingData,
     artifacts: Path,
     recipe: CrossEncoderRecipe,
     bars: StageBars,
@@ -53,10 +51,10 @@ def train_cross_encoder_stage(
     """Train, choose the blend on dev, write the artifact."""
     started = time.perf_counter()
     depth = max(BLEND_DEPTHS)
-    train_lists = reranked_lists(train_candidates, reranker, data, depth)
+    train_lists = reranked_lists(train_candidates, reranker, depth)
     if len(train_lists) > recipe.comments:
         train_lists = random.Random(7).sample(train_lists, recipe.comments)
-    dev_lists = reranked_lists(dev_candidates, reranker, data, depth)
+    dev_lists = reranked_lists(dev_candidates, reranker, depth)
     base = default_model_dir()
     trained = train_cross_encoder(
         train_lists,
@@ -101,13 +99,12 @@ def cmd_train_cross_encoder(args: argparse.Namespace) -> int:
             "--cross-encoder-only learns from the lists a run kept: give --from-lists"
         )
     train_lists, dev_lists = kept_lists(Path(args.from_lists))
-    data = training_data.load(Path(args.data) if args.data else training_data.DATA_DIR)
     artifacts = Path(args.artifacts) if args.artifacts else ARTIFACTS
     learned = LearnedReranker(artifacts / RERANKER_FILE)
     bars = StageBars()
     try:
         _, report = train_cross_encoder_stage(
-            learned, train_lists, dev_lists, data, artifacts, recipe_of(args), bars
+            learned, train_lists, dev_lists, artifacts, recipe_of(args), bars
         )
     finally:
         bars.close()

@@ -150,14 +150,13 @@ def test_reranked_lists_follow_the_reranker_and_count_a_copy_of_the_answer():
     features = np.array([[5.0], [3.0], [4.0], [1.0], [2.0], [0.0]])
     labels = np.array([0, 0, 0, 1, 0, 0], dtype=np.float32)  # only the lower copy is labelled
     lists = CandidateLists([features], [labels], [comment], [texts])
-    (ranked,) = reranked_lists(lists, FirstColumnReranker(), data, depth=3)
+    (ranked,) = reranked_lists(lists, FirstColumnReranker(), depth=3)
     # Reranker order, one entry per text (copies of a call read the same; the first keeps its
     # score and counts as the answer if any copy is), cut at depth 3.
     assert ranked.texts == ("sibling", "other", "answer")
     assert ranked.scores == (5.0, 4.0, 3.0)
     assert ranked.answers == (False, False, True)
     assert ranked.comment == comment.comment
-    assert ranked.group == ("seen API" if data.seen_api(comment.op) else "unseen API")
 
 
 @pytest.mark.parametrize(

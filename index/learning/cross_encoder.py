@@ -18,7 +18,6 @@ import numpy as np
 
 from ..cross_encoder import WORD_TABLE, Blend, CrossEncoder, blended_scores
 from ..ranking import LearnedReranker
-from .data import TrainingData
 from .reranker import CandidateLists
 
 HEADS = 12  # all-MiniLM-L6-v2's attention heads
@@ -48,7 +47,6 @@ class RankedList:
     texts: tuple[str, ...]
     scores: tuple[float, ...]
     answers: tuple[bool, ...]
-    group: str = "all"  # "seen API" or "unseen API"
 
 
 @dataclass
@@ -61,7 +59,6 @@ class TrainedCrossEncoder:
 def reranked_lists(
     lists: CandidateLists,
     reranker: LearnedReranker,
-    data: TrainingData,
     depth: int,
 ) -> list[RankedList]:
     """Each comment's first `depth` candidates in the learned reranker's order, read from the
@@ -84,7 +81,6 @@ def reranked_lists(
                 tuple(text for text, _ in head),
                 tuple(score for _, (score, _) in head),
                 tuple(answer for _, (_, answer) in head),
-                "seen API" if data.seen_api(comment.op) else "unseen API",
             )
         )
     return ranked_lists
