@@ -139,6 +139,12 @@ def _threshold_again(data: training_data.TrainingData, artifacts: Path, searcher
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    if args.docs:
+        # Made now: a folder that is not there must not lose a finished run at its last step.
+        try:
+            Path(args.docs).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ApicallError(f"--docs {args.docs}: cannot write there ({exc.strerror})") from exc
     if args.model:
         return cmd_train_model(args)
     if args.relevance_only or args.threshold_only:

@@ -112,8 +112,10 @@ def test_toy_training_learns(tmp_path):
         "--keep-lists",
         str(tmp_path / "lists.pkl"),
         *("--cross-encoder-epochs", "8"),
+        *("--docs", str(tmp_path / "docs" / "new")),  # a folder that is not there yet
     )
     assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "docs" / "new" / "training.png").is_file()
     assert "retriever" in done.stderr and "reranker" not in done.stdout  # progress on stderr
     report = json.loads((artifacts / "manifest.json").read_text())
     assert report["retriever"]["last_loss"] < report["retriever"]["first_loss"]
