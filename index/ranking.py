@@ -15,7 +15,7 @@ import functools
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +30,14 @@ from .text import (
     STOPWORDS,
     api_named,
     asks_many,
+    compounds,
     content_stems,
     intent_of,
+    joined_words,
     path_of_self,
     said_form,
     speaks_of_self,
+    split_compounds,
     stated_values,
     stem,
     words,
@@ -132,6 +135,9 @@ class Query:
     values: int = 0  # values the comment states
     of_self: bool = False  # asks about the author's own things
     many: bool = False  # asks for a collection (all, limit, page, newest...)
+    # Two words said apart that a spec may write as one ("pull request": /pullrequests).
+    compounds: dict[str, tuple[str, str]] = field(default_factory=dict)
+    joined: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, text: str) -> Query:
@@ -149,6 +155,8 @@ class Query:
             stated_values(text),
             speaks_of_self(text),
             asks_many(text),
+            compounds(text),
+            frozenset(joined_words(text)),
         )
 
 
@@ -220,11 +228,15 @@ def candidate_features(
         seen_apis[hit.api_name] += 1
         api_rank.append(seen_apis[hit.api_name])
     for row, hit in enumerate(hits):
-        what = _stems(hit.what)
-        names = _stems(f"{humanise_identifier(hit.operation_id)} {hit.endpoint_name}")
-        path_words = _stems(humanise_identifier(hit.path))
-        params = _stems(
-            " ".join(hit.param_names.split()) + " " + humanise_identifier(hit.param_names)
+        joined = query.compounds
+        what = split_compounds(_stems(hit.what), joined)
+        names = split_compounds(
+            _stems(f"{humanise_identifier(hit.operation_id)} {hit.endpoint_name}"), joined
+        )
+        path_words = split_compounds(_stems(humanise_identifier(hit.path)), joined)
+        params = split_compounds(
+            _stems(" ".join(hit.param_names.split()) + " " + humanise_identifier(hit.param_names)),
+            joined,
         )
         description = _stems(hit.description[:300])
         segments = [s for s in hit.path.strip("/").split("/") if s]
@@ -233,10 +245,12 @@ def candidate_features(
         last_word = ([w for w in words(humanise_identifier(last)) if w not in FORMATS] or [""])[-1]
         # The path's own words (not its parameters), and the operation's name: what the
         # comment leaves unsaid tells a sibling with an extra segment (/admin.x, /x/{id}/y) apart.
-        path_own = frozenset(
-            w for w in _stems(humanise_identifier(" ".join(literal))) if w.isalpha()
+        path_own = split_compounds(
+            frozenset(w for w in _stems(humanise_identifier(" ".join(literal))) if w.isalpha()),
+            joined,
         )
-        name_own = _stems(humanise_identifier(hit.operation_id))
+        name_own = split_compounds(_stems(humanise_identifier(hit.operation_id)), joined)
+        last_stems = split_compounds(_stems(humanise_identifier(last)), joined)
         method = hit.method.upper()
         ends_in_item = hit.path.rstrip("/").endswith("}")
         shape = 0.5
@@ -263,7 +277,7 @@ def candidate_features(
             float(ends_in_item),
             len(segments),
             sum(s.startswith("{") for s in segments),
-            float(bool(last) and bool(_stems(humanise_identifier(last)) & query.content)),
+            float(bool(last) and bool(last_stems & query.content)),
             float(query.verb is not None and stem(query.verb) in names),
             float(method == "GET"),
             float(method == "POST"),
@@ -280,7 +294,7 @@ def candidate_features(
             workspace_rank.get(row, MISSING_RANK),
             np.log1p(hit.spec_operations),
             float(query.many),
-            said_form(last_word, query.words, query.stems),
+            said_form(last_word, query.words | query.joined, query.stems | joined.keys()),
             float(last_word.endswith("s") and not last_word.endswith("ss")),
             fits.get(hit.api_name, 0.0),
             best_fit - fits.get(hit.api_name, 0.0),

@@ -4,6 +4,7 @@ stemmer, the stop words and what a comment's verb asks of an HTTP method."""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -81,6 +82,32 @@ def stem(word: str) -> str:
 def content_stems(text: str) -> frozenset[str]:
     """The stems of a comment's content words (what ranking compares)."""
     return frozenset(stem(w) for w in words(text) if w not in STOPWORDS)
+
+
+def _adjacent_content_words(text: str) -> list[tuple[str, str]]:
+    said = [w for w in words(text) if w.isalpha() and w not in STOPWORDS]
+    # Not the verb that asks: "get user" is no `getuser`.
+    verb = intent_of(text).verb
+    return [(a, b) for a, b in itertools.pairwise(said) if verb not in (a, b)]
+
+
+def joined_words(text: str) -> list[str]:
+    """Two content words said one after the other, joined as a spec writes them in one word
+    ("pull request": `/pullrequests`; "job schedule": `/jobschedules`)."""
+    return [a + b for a, b in _adjacent_content_words(text)]
+
+
+def compounds(text: str) -> dict[str, tuple[str, str]]:
+    """The stem of each of `joined_words` -> the stems of its two words."""
+    return {stem(a + b): (stem(a), stem(b)) for a, b in _adjacent_content_words(text)}
+
+
+def split_compounds(stems: frozenset[str], joined: dict[str, tuple[str, str]]) -> frozenset[str]:
+    """A candidate's stems with each compound the comment says in two words as those two."""
+    found = stems & joined.keys() if joined else frozenset()
+    if not found:
+        return stems
+    return (stems - found) | {part for word in found for part in joined[word]}
 
 
 def api_named(api_name: str, api_provider: str, comment_words: set[str] | frozenset[str]) -> float:

@@ -19,10 +19,13 @@ from apicall.index.ranking import FEATURES, Query, candidate_features
 from apicall.index.search import Searcher
 from apicall.index.text import (
     asks_many,
+    compounds,
     content_stems,
+    joined_words,
     path_of_self,
     said_form,
     speaks_of_self,
+    split_compounds,
     stated_values,
     stem,
 )
@@ -226,6 +229,34 @@ def _first(engine: Engine, comment: str, **request: object) -> tuple[str, str]:
 def test_shipped_ranking_on_real_specs(real_index, comment, expected):
     engine = Engine(open_for_search(real_index / "idx"))
     assert _first(engine, comment) == expected
+
+
+def test_two_words_said_apart_meet_a_spec_word_written_as_one():
+    assert "pullrequests" in joined_words("list the open pull requests")
+    assert compounds("open a pull request")["pullrequest"] == ("pull", "request")
+    assert "tothe" not in compounds("add it to the queue")  # little words are not joined
+    assert joined_words("get user settings") == ["usersettings"]  # not the verb that asks
+    path = frozenset({"repository", "pullrequest"})
+    assert split_compounds(path, compounds("open a pull request")) == {
+        "repository",
+        "pull",
+        "request",
+    }
+    assert split_compounds(path, compounds("list my repositories")) == path
+
+
+@pytest.mark.corpus
+def test_a_spec_word_written_as_one_is_found_and_said(real_index):
+    """Vimeo writes "watch later" as `/me/watchlater`: the reranker reads that path as said in
+    full."""
+    searcher = open_for_search(real_index / "idx")
+    comment = "videos in my vimeo watch later list"
+    hits = searcher.search(comment, k=100)
+    features = candidate_features(Query.of(comment), hits, searcher.embedder)
+    row = next(i for i, hit in enumerate(hits) if hit.path == "/me/watchlater")
+    said = {n: float(features[row, FEATURES.index(n)]) for n in FEATURES}
+    assert said["path_said"] == 1.0 and said["path_unsaid"] == 0.0
+    assert said["last_word_said"] == 1.0
 
 
 @pytest.mark.corpus
