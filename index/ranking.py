@@ -227,16 +227,16 @@ def candidate_features(
             workspace_rank[row] = len(workspace_rank) + 1
         seen_apis[hit.api_name] += 1
         api_rank.append(seen_apis[hit.api_name])
+    parts = query.compounds  # a spec's one word -> the two the comment says
     for row, hit in enumerate(hits):
-        joined = query.compounds
-        what = split_compounds(_stems(hit.what), joined)
+        what = split_compounds(_stems(hit.what), parts)
         names = split_compounds(
-            _stems(f"{humanise_identifier(hit.operation_id)} {hit.endpoint_name}"), joined
+            _stems(f"{humanise_identifier(hit.operation_id)} {hit.endpoint_name}"), parts
         )
-        path_words = split_compounds(_stems(humanise_identifier(hit.path)), joined)
+        path_words = split_compounds(_stems(humanise_identifier(hit.path)), parts)
         params = split_compounds(
             _stems(" ".join(hit.param_names.split()) + " " + humanise_identifier(hit.param_names)),
-            joined,
+            parts,
         )
         description = _stems(hit.description[:300])
         segments = [s for s in hit.path.strip("/").split("/") if s]
@@ -247,10 +247,10 @@ def candidate_features(
         # comment leaves unsaid tells a sibling with an extra segment (/admin.x, /x/{id}/y) apart.
         path_own = split_compounds(
             frozenset(w for w in _stems(humanise_identifier(" ".join(literal))) if w.isalpha()),
-            joined,
+            parts,
         )
-        name_own = split_compounds(_stems(humanise_identifier(hit.operation_id)), joined)
-        last_stems = split_compounds(_stems(humanise_identifier(last)), joined)
+        name_own = split_compounds(_stems(humanise_identifier(hit.operation_id)), parts)
+        last_stems = split_compounds(_stems(humanise_identifier(last)), parts)
         method = hit.method.upper()
         ends_in_item = hit.path.rstrip("/").endswith("}")
         shape = 0.5
@@ -294,7 +294,7 @@ def candidate_features(
             workspace_rank.get(row, MISSING_RANK),
             np.log1p(hit.spec_operations),
             float(query.many),
-            said_form(last_word, query.words | query.joined, query.stems | joined.keys()),
+            said_form(last_word, query.words | query.joined, query.stems | parts.keys()),
             float(last_word.endswith("s") and not last_word.endswith("ss")),
             fits.get(hit.api_name, 0.0),
             best_fit - fits.get(hit.api_name, 0.0),
