@@ -1,5 +1,6 @@
-"""Argument filling on the dev split, as the product inserts it: the comment reader alone, then
-the reader with the base model and with the shipped adapter (index/arguments.fill_fields, the
+"""Argument filling on the dev split, as the product inserts it: the comment reader alone (its
+rules, then its rules and the learned value picker), then the reader with the base model and
+with the shipped adapter (index/arguments.fill_fields, the
 run-time path), against the values each comment states (../shared/training).
 
     .venv/bin/python bench/fill.py --items 300 [--split train] [--no-model | --no-base]
@@ -31,10 +32,14 @@ from apicall.model_runtime.training.tasks import TaskItem, fill_items
 from tqdm import tqdm
 
 
-def reader_only(items: list[TaskItem]) -> dict[str, float]:
+def reader_only(items: list[TaskItem], picker: bool) -> dict[str, float]:
+    """The comment reader without a model: its rules, and with `picker` the learned value
+    picker after them (the shipped default)."""
     counts = FillCounts()
     for item in items:
-        said = fill_fields(list(item.fields), item.comment, "", None, item.api, item.operation)
+        said = fill_fields(
+            list(item.fields), item.comment, "", None, item.api, item.operation, picker=picker
+        )
         counts.add(json.loads(item.answer), said.arguments)
     return {"inserted_precision": counts.precision(), "inserted_recall": counts.recall()}
 
@@ -51,7 +56,10 @@ def main() -> None:
     comments = list(data.comments_in(args.split))
     random.Random(f"5-{args.split}").shuffle(comments)
     items = fill_items(data, comments)[: args.items]
-    rows = {"comment reader only": reader_only(items)}
+    rows = {
+        "comment reader: rules only": reader_only(items, picker=False),
+        "comment reader: rules + value picker": reader_only(items, picker=True),
+    }
     if not args.no_model:
         tuned = ModelConfig(request_timeout_s=60)
         if args.adapter:

@@ -20,6 +20,7 @@ import jsonschema
 
 from .comment_values import CommentReader, Grounding
 from .records import OperationRecord, humanise_identifier
+from .value_picker import ValuePicker, shipped_picker
 
 if TYPE_CHECKING:
     from .control import RequestControl
@@ -182,11 +183,14 @@ def fill_fields(
     propose: Proposer | None = None,
     api_words: str = "",
     operation: str = "",
+    picker: ValuePicker | bool | None = True,
 ) -> FillResult:
-    """Values for `fields` (already selected): the comment reader's, then the model's for the
-    rest (when a proposer is given and the comment holds a value-like token the reader left,
-    not the API's name, `api_words`), each kept only when the comment or the context states
-    it. `operation`: the operation's own text with its path (its words are not values)."""
+    """Values for `fields` (already selected): the comment reader's rules, the learned value
+    picker's words for the fields they left (`picker`: True for the shipped one, False or None
+    for none), then the model's for the rest (when a proposer is given and the comment holds
+    a value-like token left, not the API's name, `api_words`), each kept only when the comment
+    or the context states it. `operation`: the operation's own text with its path (its words
+    are not values)."""
     started = time.perf_counter()
     result = FillResult(arguments={})
     if not fields:
@@ -196,6 +200,11 @@ def fill_fields(
     for name, value in reader.values(fields).items():
         result.arguments[name] = value
         result.sources[name] = "comment"
+    chosen = shipped_picker() if picker is True else picker or None
+    if chosen is not None:
+        for name, value in chosen.pick(reader, fields, result.arguments).items():
+            result.arguments[name] = value
+            result.sources[name] = "comment"
     remaining = [f for f in fields if f.name not in result.arguments]
     if propose is not None and remaining and reader.values_left(remaining):
         result.model_used = True

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from .arguments import Field
 
 # Words between a field's name and its value: "ttl to 60", "name is 'x'", "role as admin".
-_CONNECTORS = frozenset({"=", ":", "is", "of", "to", "as", "at"})
+CONNECTORS = frozenset({"=", ":", "is", "of", "to", "as", "at"})
 # The last word of a name that says "its identifier": `video_id` is named by "video 555".
-_ID_WORDS = frozenset({"id", "ids", "name", "slug", "uuid", "sid", "key", "code", "identifier"})
+ID_WORDS = frozenset({"id", "ids", "name", "slug", "uuid", "sid", "key", "code", "identifier"})
 _BARE_IDS = frozenset({"id", "uuid", "sid"})
 # Fields that say how many results come back, and how comments say it: "max 50", "top 10",
 # "20 per page", "100 at a time".
@@ -142,9 +142,9 @@ def _names_of(
         yield (spelled[0][:-2],)  # "player 20000441" for playerid
     elif tier == 1 and len(spelled) > 1:
         named = spelled
-        if spelled[-1] in _ID_WORDS:
+        if spelled[-1] in ID_WORDS:
             named = spelled[:-1]
-        elif spelled[0] in _ID_WORDS:  # Trello's idCard, idAction
+        elif spelled[0] in ID_WORDS:  # Trello's idCard, idAction
             named = spelled[1:]
         if named != spelled:
             yield tuple(named)
@@ -172,7 +172,7 @@ def _is_id_alternatives(spelled: list[str]) -> bool:
     return (
         len(spelled) >= 3
         and spelled[1::2] == ["or"] * (len(spelled) // 2)
-        and all(w in _ID_WORDS for w in spelled[::2])
+        and all(w in ID_WORDS for w in spelled[::2])
     )
 
 
@@ -225,6 +225,7 @@ class CommentReader:
         # Plain words developers ask with and never state as values (index/value_words.py).
         self.asking = shipped_request_words() if asking is None else asking
         self.instruction = instruction
+        self.operation = operation
         self.vocabulary = frozenset(stem(w) for w in words(humanise_identifier(operation)))
         paths = [t.rstrip(":") for t in operation.split() if t.startswith("/")]
         literal = [s for p in paths for s in re.split(r"[/?#.]", p) if "{" not in s]
@@ -246,7 +247,7 @@ class CommentReader:
             for segment, parameter in re.findall(r"/([^/{}]+)/\{([^}/]+)\}", path):
                 resource = (humanise_identifier(segment).split() or [""])[-1]
                 spelled = humanise_identifier(parameter).split()
-                if len(resource) > 2 and spelled and spelled[-1] in _ID_WORDS:
+                if len(resource) > 2 and spelled and spelled[-1] in ID_WORDS:
                     named.setdefault(parameter, resource)
         said_of = Counter(named.values())
         self.resources = {p: r for p, r in named.items() if said_of[r] == 1}
@@ -319,7 +320,7 @@ class CommentReader:
         """Whether `token` is a one-word name of `field` or the last word of its name."""
         spelled = humanise_identifier(field.name).split()
         names = [n for tier in (0, 1) for n in _names_of(field, self.path_words, tier)]
-        names += [(w,) for w in spelled[-1:] if w not in _ID_WORDS]
+        names += [(w,) for w in spelled[-1:] if w not in ID_WORDS]
         return any(len(n) == 1 and _matches([token], 0, n) for n in names)
 
     def _one_left(
@@ -645,7 +646,7 @@ class CommentReader:
                 if (
                     not id_only
                     and position < len(self.tokens)
-                    and self.tokens[position].key in _CONNECTORS
+                    and self.tokens[position].key in CONNECTORS
                 ):
                     position += 1
                 # "stats for all subusers, 2024-05-01": a comma parts the name from the value.
@@ -789,7 +790,7 @@ class CommentReader:
             acronym = token.text.isalpha() and token.text.isupper()
             return not (
                 token.key in field_words
-                or token.key in _CONNECTORS
+                or token.key in CONNECTORS
                 or (acronym and stem(token.key) in self.vocabulary)
             )
         if tier == 2 or not (last or (_constrained(field) and tier == 0)):
@@ -808,7 +809,7 @@ class CommentReader:
 
     def is_request_word(self, key: str) -> bool:
         """A little word or a word of the operation's own text: the request's, not a value."""
-        return key in STOPWORDS or key in _CONNECTORS or stem(key) in self.vocabulary
+        return key in STOPWORDS or key in CONNECTORS or stem(key) in self.vocabulary
 
 
 def read_comment_values(
@@ -934,7 +935,7 @@ class Grounding:
         tokens = self.reader.tokens
         after = tokens[position + 1] if position + 1 < len(tokens) else None
         if tokens[position].ends_clause or not (
-            before is None or before.key in STOPWORDS or before.key in _CONNECTORS
+            before is None or before.key in STOPWORDS or before.key in CONNECTORS
         ):
             after = None  # "survey 123 response r-9": 123 is the survey's
         beside = [t for t in (before, after) if t is not None]
@@ -1098,7 +1099,7 @@ def _is_ip(text: str) -> bool:
 def _abbreviates(prefix: str, field_name: str) -> bool:
     """Whether an id's prefix abbreviates the field's name: its initials ("pm" for
     payment_method) or its start ("cus" for customer)."""
-    spelled = [w for w in humanise_identifier(field_name).lower().split() if w not in _ID_WORDS]
+    spelled = [w for w in humanise_identifier(field_name).lower().split() if w not in ID_WORDS]
     if not spelled:
         return False
     initials = "".join(w[0] for w in spelled)

@@ -67,6 +67,7 @@ from .cli_train_cross import (
     train_cross_encoder_stage,
 )
 from .cli_train_model import cmd_train_model
+from .cli_train_values import cmd_train_value_picker
 from .progress import StageBars
 
 
@@ -147,6 +148,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             raise ApicallError(f"--docs {args.docs}: cannot write there ({exc.strerror})") from exc
     if args.model:
         return cmd_train_model(args)
+    if args.value_picker:
+        return cmd_train_value_picker(args)
     if args.relevance_only or args.threshold_only:
         return cmd_relevance(args)
     if args.cross_encoder_only:
@@ -424,6 +427,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         "--model",
         action="store_true",
         help="train the LoRA of the bundled model (choose + fill) instead; --index: the catalog",
+    )
+    train.add_argument(
+        "--value-picker",
+        action="store_true",
+        help="train the value picker of argument filling instead (about a minute)",
     )
     train.add_argument("--model-choose", type=positive_int, default=300, help="train items")
     train.add_argument("--model-fill", type=positive_int, default=300, help="train items")

@@ -538,6 +538,8 @@ def test_grounding_refuses_values_whose_form_or_place_says_they_are_not_the_fiel
 
 
 def test_fill_fields_keeps_only_the_grounded_part_of_a_models_answer():
+    # The model path alone (picker=False here and below): the value picker would read these
+    # values before any model is asked.
     asked = fields(
         ("limit", "query", INTEGER), ("filter", "query", STRING), ("user", "query", STRING)
     )
@@ -546,7 +548,7 @@ def test_fill_fields_keeps_only_the_grounded_part_of_a_models_answer():
         assert [f.name for f in remaining] == ["filter", "user"]  # limit was read already
         return '{"filter": "limit 20", "user": "octocat"}'
 
-    result = fill_fields(asked, "list gists of user octocat, limit 20", propose=model)
+    result = fill_fields(asked, "list gists of user octocat, limit 20", propose=model, picker=False)
     assert result.arguments == {"limit": 20, "user": "octocat"}
     assert result.sources == {"limit": "comment", "user": "model"}
     assert set(result.rejected) == {"filter"}
@@ -558,7 +560,9 @@ def test_a_stated_number_the_model_gives_a_text_field_is_kept_as_text():
     def model(remaining: list[Field]) -> str:
         return '{"tspId": 1, "start_date": "2024-01-01"}'
 
-    said = fill_fields(asked, "fetch tsp account 1 for Raleigh 2024-01-01 on", propose=model)
+    said = fill_fields(
+        asked, "fetch tsp account 1 for Raleigh 2024-01-01 on", propose=model, picker=False
+    )
     assert said.arguments == {"tspId": "1", "start_date": "2024-01-01"}
 
 
@@ -571,13 +575,19 @@ def test_the_model_is_asked_only_while_the_comment_holds_a_value_the_reader_left
         return "{}"
 
     # Nothing stated, or every stated value read: no model call (a product's name is no value).
-    fill_fields(asked, "list the repositories of a GitHub user", propose=model, api_words="GitHub")
-    fill_fields(asked, "list the repositories of a Stripe user", propose=model)
-    fill_fields(asked, "50 per page, repos of user octocat", propose=model)
+    fill_fields(
+        asked,
+        "list the repositories of a GitHub user",
+        propose=model,
+        api_words="GitHub",
+        picker=False,
+    )
+    fill_fields(asked, "list the repositories of a Stripe user", propose=model, picker=False)
+    fill_fields(asked, "50 per page, repos of user octocat", propose=model, picker=False)
     assert asked_for == []
     # An id, a capitalised name or quoted text the reader gave no field: the model is asked.
-    fill_fields(asked, "repos of Octocat", propose=model)
-    fill_fields(asked, "list repos, 50 per page, for 'octo cat'", propose=model)
+    fill_fields(asked, "repos of Octocat", propose=model, picker=False)
+    fill_fields(asked, "list repos, 50 per page, for 'octo cat'", propose=model, picker=False)
     assert asked_for == [["user", "per_page"], ["user"]]
 
 
@@ -599,7 +609,7 @@ def test_a_model_answer_cut_at_its_token_limit_keeps_its_complete_members():
     def model(remaining: list[Field]) -> str:
         return '{"user": "Octocat", "repo": "Hello-Wor'  # the grammar's prefix, cut short
 
-    result = fill_fields(asked, "issues for Octocat and Hello-World", propose=model)
+    result = fill_fields(asked, "issues for Octocat and Hello-World", propose=model, picker=False)
     assert result.arguments == {"user": "Octocat"}
     assert result.sources == {"user": "model"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apicall.index.value_picker import shipped_picker
 from lsprotocol import types
 
 from ..config import CONFIG_SECTION, parse_config
@@ -28,8 +29,15 @@ def register(server: ApicallServer) -> None:
     @server.feature(types.INITIALIZED)
     async def initialized(ls: ApicallServer, params: types.InitializedParams) -> None:
         ls.start_model()
-        # Opening the index loads the embedder: off the event loop, like all heavy work.
-        ls.spawn(ls.in_thread(lambda _c: ls.open_engine(), budget_s=120))
+
+        # Opening the index loads the embedder: off the event loop, like all heavy work; the
+        # value picker after it in the same worker, so that the first fill finds it loaded and
+        # the other worker stays free for requests.
+        def open_engine_and_picker(_control: object) -> None:
+            ls.open_engine()
+            shipped_picker()
+
+        ls.spawn(ls.in_thread(open_engine_and_picker, budget_s=120))
         await watch_spec_files(ls)
         ls.spawn(ls.index_service.watch_index())
         if ls.config.workspace_specs:
