@@ -47,6 +47,9 @@ PICKER_FILE = "value_picker.lgb.txt"
 PICKER_THRESHOLD_FILE = "value_picker.json"
 PICKER_WORDS_FILE = "value_picker_words.json.gz"
 MIN_SAID = 3  # comments a word is said in before its counts are kept
+# Words of one comment the picker weighs: a request states its values in a line or two, and a
+# long comment block (prose, a pasted log) must not cost more than a short one.
+MAX_WORDS = 64
 ARTIFACTS = Path(__file__).parent / "artifacts"
 # Words that put a value after them: "versions of my-function", "register example.dev".
 _BEFORE_VALUE = frozenset({"for", "of", "on", "in", "to", "at", "by", "from", "with", "named"})
@@ -169,6 +172,7 @@ def candidate_pairs(
     tokens = reader.tokens
     used = frozenset(str(v) for v in found.values())
     positions = [p for p, t in enumerate(tokens) if _may_be_value(reader, p, t, used)]
+    positions = positions[:MAX_WORDS]
     if not left or not positions:
         return [], np.zeros((0, len(PAIR_FEATURES)), dtype=np.float32)
     text = reader.instruction.lower()
@@ -178,7 +182,9 @@ def candidate_pairs(
     pairs: list[Pair] = []
     rows: list[list[float]] = []
     token_rows: dict[int, list[float]] = {}
-    token_vectors = words.embed([t.text for t in tokens])
+    # The words weighed and the three after the last of them, which their features read.
+    read = tokens[: positions[-1] + 4]
+    token_vectors = words.embed([t.text for t in read])
     field_vectors = words.embed([humanise_identifier(f.name) for f in left])
     similar = token_vectors @ field_vectors.T  # (tokens, fields left)
     column = {f.name: i for i, f in enumerate(left)}
@@ -186,9 +192,9 @@ def candidate_pairs(
         if field.name in found:
             continue
         spelled = humanise_identifier(field.name).lower().split()
-        named_at = [p for p, t in enumerate(tokens) if reader.names(t, field)]
+        named_at = [p for p, t in enumerate(read) if reader.names(t, field)]
         field_row = _field_row(field, order, spelled, text)
-        field_row += [float(bool(words & set(spelled))) for words in _FIELD_KINDS.values()]
+        field_row += [float(bool(kind & set(spelled))) for kind in _FIELD_KINDS.values()]
         segment = segment_words.get(field.name, "")
         for position in positions:
             token = tokens[position]

@@ -10,6 +10,7 @@ import numpy as np
 from apicall.index.arguments import Field, fill_fields
 from apicall.index.comment_values import CommentReader
 from apicall.index.value_picker import (
+    MAX_WORDS,
     PICKER_FILE,
     PICKER_WORDS_FILE,
     Pair,
@@ -116,3 +117,16 @@ def test_train_value_picker_learns_on_part_of_the_train_split(tmp_path):
         lambda_fields(), "delete lambda function url for my-fn", operation=LAMBDA_URL, picker=picker
     )
     assert said.arguments == {"FunctionName": "my-fn"}
+
+
+def test_a_long_comment_weighs_a_bounded_number_of_words():
+    asked = lambda_fields()
+    prose = " ".join(f"step-{n} of the rollout" for n in range(2000))  # a pasted log, 8,000 words
+    reader = CommentReader(f"delete lambda function url for my-fn {prose}", LAMBDA_URL)
+    found = reader.values(asked)
+    counts = WordCounts({}, {})
+    pairs, _ = candidate_pairs(reader, asked, found, shipped_word_vectors(), counts)
+    assert len({p.position for p in pairs}) <= MAX_WORDS
+    # Among two thousand ids of a log, none is taken for the function's name.
+    said = fill_fields(asked, f"delete lambda function url for my-fn {prose}", operation=LAMBDA_URL)
+    assert not any(str(v).startswith("step-") for v in said.arguments.values())
