@@ -130,7 +130,9 @@ class WordCounts:
         return [float(np.log1p(said)), (stated + 0.5) / (said + 1.0)]
 
     def save(self, path: Path) -> None:
-        path.write_bytes(gzip.compress(json.dumps([self.said, self.stated]).encode(), mtime=0))
+        path.write_bytes(
+            gzip.compress(json.dumps([self.said, self.stated], sort_keys=True).encode(), mtime=0)
+        )
 
     @classmethod
     def load(cls, path: Path) -> WordCounts:
