@@ -12,6 +12,7 @@ from apicall.index.errors import ApicallError
 from apicall.index.open import open_for_search
 from apicall.index.ranking import shipped_reranker
 from apicall.index.settings import resolve_index_dir
+from apicall.index.value_picker import shipped_picker
 from apicall.model_runtime.config import ModelConfig
 from apicall.model_runtime.diagnostics import build_info, measure_speed, model_facts
 from apicall.model_runtime.runtime import ModelRuntime
@@ -75,6 +76,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         problems += 1
 
     report["ranking"] = _ranking_facts()
+    report["filling"] = _filling_facts()
 
     if args.json:
         print(json.dumps(report, indent=2))
@@ -105,3 +107,13 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     doctor.add_argument("--n-gpu-layers", type=int, help="layers to offload (default: automatic)")
     doctor.add_argument("--json", action="store_true")
     doctor.set_defaults(func=cmd_doctor)
+
+
+def _filling_facts() -> dict[str, Any]:
+    """Whether the learned value picker fills after the comment reader's rules."""
+    picker = shipped_picker()
+    return {
+        "value_picker": f"learned (index/artifacts), threshold {picker.threshold}"
+        if picker
+        else "none (the comment reader's rules, then the model)",
+    }

@@ -86,6 +86,7 @@ def test_doctor_reports_build_model_and_index(tmp_path, spec_dir):
     assert model["decode_tokens_per_s"] > 0 and model["prefill_tokens_per_s"] > 0
     assert report["index"]["operations"] == 11 and report["index"]["search_works"]
     assert report["embedder"]["dimension"] == 384
+    assert report["filling"]["value_picker"].startswith("learned (index/artifacts), threshold")
 
 
 def test_doctor_with_a_missing_model_says_so(tmp_path):
