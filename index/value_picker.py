@@ -331,16 +331,30 @@ class WordVectors(Protocol):
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-@functools.cache
-def shipped_word_vectors() -> WordVectors:
-    """The retriever's in-domain word-piece table (index/artifacts/retriever.npz) with
-    all-MiniLM-L6-v2's tokenizer: a word's vector is a table lookup."""
-    from .embed import StaticEmbedder, default_model_dir, load_trained_table, trained_table_file
+def picker_word_table(folder: Path) -> Path:
+    """The retriever's word-piece table the picker beside it was trained with: the one in its
+    folder (a run of `apicall train` writes both), else the shipped one."""
+    from .embed import TRAINED_TABLE
 
-    table = trained_table_file()
-    if table is None:
-        raise EmbedderError("index/artifacts/retriever.npz is missing: reinstall apicall")
+    beside = folder / TRAINED_TABLE.name
+    if beside.is_file():
+        return beside
+    if TRAINED_TABLE.is_file():
+        return TRAINED_TABLE
+    raise EmbedderError(f"{TRAINED_TABLE} is missing: reinstall apicall")
+
+
+@functools.cache
+def word_vectors(table: Path) -> WordVectors:
+    """A retriever's in-domain word-piece table with all-MiniLM-L6-v2's tokenizer: a word's
+    vector is a table lookup."""
+    from .embed import StaticEmbedder, default_model_dir, load_trained_table
+
     return StaticEmbedder(load_trained_table(table), default_model_dir() / "tokenizer.json", "")
+
+
+def shipped_word_vectors() -> WordVectors:
+    return word_vectors(picker_word_table(ARTIFACTS))
 
 
 class ValuePicker:
@@ -394,7 +408,7 @@ def shipped_picker(folder: Path = ARTIFACTS) -> ValuePicker | None:
         LOG.warning("no value picker in %s: the comment reader's rules fill alone", folder)
         return None
     try:
-        return ValuePicker(model_file, shipped_word_vectors())
+        return ValuePicker(model_file, word_vectors(picker_word_table(folder)))
     except (EmbedderError, ValueError, OSError) as exc:
         LOG.warning(
             "the value picker did not load (%s): the comment reader's rules fill alone", exc

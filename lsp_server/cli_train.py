@@ -67,7 +67,7 @@ from .cli_train_cross import (
     train_cross_encoder_stage,
 )
 from .cli_train_model import cmd_train_model
-from .cli_train_values import cmd_train_value_picker
+from .cli_train_values import cmd_train_value_picker, train_value_picker_into
 from .progress import StageBars
 
 
@@ -257,6 +257,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         "train_sample": _summary(train),
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
     }
+    # Filling's value picker reads the retriever's word table: learned again beside it.
+    try:
+        picker = train_value_picker_into(data, artifacts)
+        report["value_picker"] = {k: picker[k] for k in ("threshold", "dev", "seconds")}
+    except ApicallError as exc:  # data that states no values (a toy set): the rules fill alone
+        print(f"apicall: {exc}", file=sys.stderr)
     write_artifacts(retriever, reranker, report, artifacts, api_words)
     if args.docs:
         figure = loss_curves(losses, reranker.train_ndcg, reranker.dev_ndcg)

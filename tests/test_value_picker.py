@@ -10,6 +10,7 @@ import numpy as np
 from apicall.index.arguments import Field, fill_fields
 from apicall.index.comment_values import CommentReader
 from apicall.index.value_picker import (
+    ARTIFACTS,
     MAX_WORDS,
     PICKER_FILE,
     PICKER_WORDS_FILE,
@@ -17,6 +18,7 @@ from apicall.index.value_picker import (
     ValuePicker,
     WordCounts,
     candidate_pairs,
+    picker_word_table,
     shipped_picker,
     shipped_word_vectors,
     take_best,
@@ -130,3 +132,10 @@ def test_a_long_comment_weighs_a_bounded_number_of_words():
     # Among two thousand ids of a log, none is taken for the function's name.
     said = fill_fields(asked, f"delete lambda function url for my-fn {prose}", operation=LAMBDA_URL)
     assert not any(str(v).startswith("step-") for v in said.arguments.values())
+
+
+def test_the_picker_reads_the_word_table_beside_it_else_the_shipped_one(tmp_path):
+    shipped = picker_word_table(ARTIFACTS).resolve()
+    assert picker_word_table(tmp_path).resolve() == shipped  # a picker run's --artifacts DIR
+    (tmp_path / shipped.name).write_bytes(shipped.read_bytes())  # a whole apicall train's
+    assert picker_word_table(tmp_path) == tmp_path / shipped.name

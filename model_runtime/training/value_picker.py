@@ -28,9 +28,9 @@ from apicall.index.value_picker import (
     PICKER_WORDS_FILE,
     Pair,
     WordCounts,
+    WordVectors,
     candidate_pairs,
     said_and_stated,
-    shipped_word_vectors,
     take_best,
 )
 
@@ -77,6 +77,7 @@ def read_items(
     items: Sequence[TaskItem],
     counts: WordCounts,
     learned_from: bool,
+    words: WordVectors,
     tick: Callable[[], None] | None = None,
 ) -> list[ReadItem]:
     """`learned_from`: the items' comments are among those `counts` were made from (train),
@@ -88,9 +89,7 @@ def read_items(
         found = reader.values(fields)
         stated = json.loads(item.answer)
         leave_out = said_and_stated(item.comment, stated) if learned_from else None
-        pairs, rows = candidate_pairs(
-            reader, fields, found, shipped_word_vectors(), counts, leave_out
-        )
+        pairs, rows = candidate_pairs(reader, fields, found, words, counts, leave_out)
         out.append(ReadItem(json.loads(item.answer), found, pairs, rows, set(reader.taken)))
         if tick:
             tick()
@@ -127,18 +126,22 @@ def fill_counts(
 def train_value_picker(
     data: TrainingData,
     recipe: PickerRecipe,
+    words: WordVectors,
     tick: Callable[[], None] | None = None,
-    limits: tuple[int | None, int | None] = (None, None),
+    train_limit: int | None = None,
 ) -> ValuePickerRun:
     """The trained booster, its word counts and its report (threshold, rounds, reader vs
-    picker on both splits)."""
+    picker on both splits). `words`: the retriever's word table it will run with. ValueError
+    when either split states no value the rules leave (nothing to learn)."""
     import lightgbm
 
     counts = word_counts(data)
-    train = read_items(items_of(data, "train")[: limits[0]], counts, True, tick)
-    dev = read_items(items_of(data, "dev")[: limits[1]], counts, False, tick)
+    train = read_items(items_of(data, "train")[:train_limit], counts, True, words, tick)
+    dev = read_items(items_of(data, "dev"), counts, False, words, tick)
     x, y = table(train)
     x_dev, y_dev = table(dev)
+    if not y.any() or not y_dev.any():
+        raise ValueError("no split states a value the comment reader's rules leave")
     params = {
         "objective": "binary",
         "learning_rate": recipe.learning_rate,
