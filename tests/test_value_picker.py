@@ -12,6 +12,7 @@ from apicall.index.comment_values import CommentReader
 from apicall.index.value_picker import (
     ARTIFACTS,
     MAX_WORDS,
+    PAIR_FEATURES,
     PICKER_FILE,
     PICKER_WORDS_FILE,
     Pair,
@@ -139,3 +140,20 @@ def test_the_picker_reads_the_word_table_beside_it_else_the_shipped_one(tmp_path
     assert picker_word_table(tmp_path).resolve() == shipped  # a picker run's --artifacts DIR
     (tmp_path / shipped.name).write_bytes(shipped.read_bytes())  # a whole apicall train's
     assert picker_word_table(tmp_path) == tmp_path / shipped.name
+
+
+def test_each_feature_is_named_for_what_its_column_holds():
+    asked = [
+        Field("city", "query", STRING, True),
+        Field("limit", "query", {"type": "integer"}, False),
+    ]
+    reader = CommentReader('weather in "Paris"', "GET /current/weather")
+    pairs, rows = candidate_pairs(reader, asked, {}, shipped_word_vectors(), WordCounts({}, {}))
+    paris = next(i for i, p in enumerate(pairs) if p.value == "Paris" and p.field.name == "city")
+    column = dict(zip(PAIR_FEATURES, rows[paris], strict=True))
+    assert column["token_quoted"] == 1 and column["token_caps_first"] == 1
+    assert (
+        column["field_query"] == 1 and column["field_path"] == 0 and column["field_required"] == 1
+    )
+    assert column["field_kind_free_text"] == 0 and column["field_string"] == 1
+    assert column["item_fields_left"] == 2
