@@ -437,7 +437,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     train.add_argument(
         "--value-picker",
         action="store_true",
-        help="train the value picker of argument filling instead (about a minute)",
+        help="train the value picker of argument filling instead (about 12 s)",
     )
     train.add_argument("--model-choose", type=positive_int, default=300, help="train items")
     train.add_argument("--model-fill", type=positive_int, default=300, help="train items")
@@ -451,7 +451,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     train.add_argument("--epochs", type=positive_int, default=RetrieverRecipe.epochs)
     train.add_argument("--rounds", type=positive_int, default=RerankerRecipe.rounds)
     train.add_argument(
-        "--train-limit", type=positive_int, help="reranker: at most this many train comments"
+        "--train-limit",
+        type=positive_int,
+        help="at most this many train comments (reranker) or fill items (--value-picker)",
     )
     train.add_argument(
         "--eval-train-limit", type=positive_int, default=1000, help="train comments evaluated"

@@ -14,7 +14,7 @@ from typing import Any
 
 from apicall.index.errors import ApicallError
 from apicall.index.learning import data as training_data
-from apicall.index.value_picker import ARTIFACTS, picker_word_table, word_vectors
+from apicall.index.value_picker import ARTIFACTS, PICKER_FILE, picker_word_table, word_vectors
 from apicall.model_runtime.training.value_picker import PickerRecipe, train_value_picker
 from tqdm import tqdm
 
@@ -41,5 +41,5 @@ def cmd_train_value_picker(args: argparse.Namespace) -> int:
     artifacts = Path(args.artifacts) if args.artifacts else ARTIFACTS
     report = train_value_picker_into(data, artifacts, args.train_limit)
     print(json.dumps({k: v for k, v in report.items() if k != "recipe"}, indent=2))
-    print(f"wrote {artifacts / 'value_picker.lgb.txt'} ({report['seconds']} s)", file=sys.stderr)
+    print(f"wrote {artifacts / PICKER_FILE} ({report['seconds']} s)", file=sys.stderr)
     return 0
