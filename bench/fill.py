@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from apicall.index.learning import data as training_data
 from apicall.model_runtime.config import ModelConfig
 from apicall.model_runtime.runtime import ModelRuntime
 from apicall.model_runtime.training.evaluate import FillCounts, score_fill
-from apicall.model_runtime.training.tasks import TaskItem, fill_items
+from apicall.model_runtime.training.tasks import TaskItem, comments_in_order, fill_items
 from tqdm import tqdm
 
 
@@ -53,9 +52,7 @@ def main() -> None:
     parser.add_argument("--adapter", type=Path, help="this adapter instead of the shipped one")
     args = parser.parse_args()
     data = training_data.load()
-    comments = list(data.comments_in(args.split))
-    random.Random(f"5-{args.split}").shuffle(comments)
-    items = fill_items(data, comments)[: args.items]
+    items = fill_items(data, comments_in_order(data, args.split))[: args.items]
     rows = {
         "comment reader: rules only": reader_only(items, picker=False),
         "comment reader: rules + value picker": reader_only(items, picker=True),

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema
 
-from .comment_values import CommentReader, Grounding
-from .records import OperationRecord, humanise_identifier
+from .comment_values import CommentReader, Grounding, field_mentioned
+from .records import OperationRecord
 from .value_picker import ValuePicker, shipped_picker
 
 if TYPE_CHECKING:
@@ -138,13 +138,9 @@ def fill_schema(fields: list[Field]) -> dict[str, Any]:
 def select_fields(fields: list[Field], instruction: str) -> list[Field]:
     """The fields worth asking about: named in the comment first, then required ones."""
     text = instruction.lower()
-
-    def mentioned(f: Field) -> bool:
-        words = humanise_identifier(f.name).split()
-        return f.name.lower() in text or (bool(words) and all(w in text for w in words))
-
     ranked = sorted(
-        fields, key=lambda f: (not mentioned(f), not f.required, f.location == "header")
+        fields,
+        key=lambda f: (not field_mentioned(f.name, text), not f.required, f.location == "header"),
     )
     return ranked[:MAX_FIELDS]
 

@@ -167,6 +167,13 @@ def _names_of(
         yield (resources[field.name],)
 
 
+def field_mentioned(name: str, text: str) -> bool:
+    """Whether the comment (`text`, lowercased) says the field's name, as written or spelled
+    out word by word ("page size" for page_size)."""
+    spelled = humanise_identifier(name).split()
+    return name.lower() in text or (bool(spelled) and all(w in text for w in spelled))
+
+
 def _is_id_alternatives(spelled: list[str]) -> bool:
     """ "id or slug", "id or key": identifier words joined by "or"."""
     return (
@@ -225,7 +232,6 @@ class CommentReader:
         # Plain words developers ask with and never state as values (index/value_words.py).
         self.asking = shipped_request_words() if asking is None else asking
         self.instruction = instruction
-        self.operation = operation
         self.vocabulary = frozenset(stem(w) for w in words(humanise_identifier(operation)))
         paths = [t.rstrip(":") for t in operation.split() if t.startswith("/")]
         literal = [s for p in paths for s in re.split(r"[/?#.]", p) if "{" not in s]
@@ -242,10 +248,15 @@ class CommentReader:
         self.pairs = [
             pair for path in paths for pair in re.findall(r"/\{([^}/]+)\}/\{([^}/]+)\}", path)
         ]
+        # Each path parameter's segment's last word ("pods" for /pods/{name}), and the resource
+        # an identifier names among them.
+        self.segment_words: dict[str, str] = {}
         named: dict[str, str] = {}
         for path in paths:
             for segment, parameter in re.findall(r"/([^/{}]+)/\{([^}/]+)\}", path):
                 resource = (humanise_identifier(segment).split() or [""])[-1]
+                if resource:
+                    self.segment_words.setdefault(parameter, resource)
                 spelled = humanise_identifier(parameter).split()
                 if len(resource) > 2 and spelled and spelled[-1] in ID_WORDS:
                     named.setdefault(parameter, resource)

@@ -13,7 +13,6 @@ import functools
 import gzip
 import json
 import logging
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,12 +31,14 @@ from .comment_values import (
     CommentReader,
     Token,
     coerce,
+    field_mentioned,
     looks_like_id,
     tokens_of,
 )
 from .errors import EmbedderError
 from .records import humanise_identifier
 from .text import STOPWORDS, stem
+from .value_words import stated_texts
 
 if TYPE_CHECKING:
     from .arguments import Field
@@ -141,13 +142,8 @@ class WordCounts:
 
 
 def said_and_stated(comment: str, values: dict[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
-    given = {
-        str(item).lower()
-        for value in values.values()
-        for item in (value if isinstance(value, list) else [value])
-    }
     words = frozenset(t.key for t in tokens_of(comment))
-    return words, words & given
+    return words, words & stated_texts(values)
 
 
 @dataclass(frozen=True)
@@ -180,7 +176,6 @@ def candidate_pairs(
     text = reader.instruction.lower()
     paths_left = [f for f in left if f.location == "path"]
     ids_left = [p for p in positions if looks_like_id(tokens[p].text)]
-    segment_words = _segment_words(reader.operation)
     pairs: list[Pair] = []
     rows: list[list[float]] = []
     token_rows: dict[int, list[float]] = {}
@@ -197,7 +192,9 @@ def candidate_pairs(
         named_at = [p for p, t in enumerate(read) if reader.names(t, field)]
         field_row = _field_row(field, order, spelled, text)
         field_row += [float(bool(kind & set(spelled))) for kind in _FIELD_KINDS.values()]
-        segment = segment_words.get(field.name, "")
+        segment = reader.segment_words.get(field.name, "")
+        spelled_stems = {stem(w) for w in spelled}
+        near = similar[:, column[field.name]]
         for position in positions:
             token = tokens[position]
             value = coerce(token.written, field.schema)
@@ -210,10 +207,9 @@ def candidate_pairs(
                 float(position + 1 in named_at),
                 float(min((abs(position - p) for p in named_at), default=99)),
                 float(bool(segment) and position > 0 and _same_word(tokens[position - 1], segment)),
-                float(stem(token.key) in {stem(w) for w in spelled}),
+                float(stem(token.key) in spelled_stems),
                 float(_rank_gap(position, ids_left, field, paths_left)),
             ]
-            near = similar[:, column[field.name]]
             pair_row += [
                 float(near[position]),
                 float(near[position - 1]) if position else 0.0,
@@ -292,7 +288,6 @@ def _token_row(
 
 def _field_row(field: Field, order: int, spelled: list[str], text: str) -> list[float]:
     kind = field.schema.get("type", "string")
-    named = field.name.lower() in text or (bool(spelled) and all(w in text for w in spelled))
     return [
         *(float(field.location == where) for where in _LOCATIONS),
         *(float(kind == each) for each in _TYPES),
@@ -301,18 +296,8 @@ def _field_row(field: Field, order: int, spelled: list[str], text: str) -> list[
         float(order),
         float(len(spelled)),
         float(bool(spelled) and spelled[-1] in ID_WORDS),
-        float(named),
+        float(field_mentioned(field.name, text)),
     ]
-
-
-def _segment_words(operation: str) -> dict[str, str]:
-    """Each path parameter's resource: the last word of the segment before it."""
-    out: dict[str, str] = {}
-    for segment, parameter in re.findall(r"/([^/{}\s]+)/\{([^}/]+)\}", operation):
-        words = humanise_identifier(segment).split()
-        if words:
-            out.setdefault(parameter, words[-1])
-    return out
 
 
 def _same_word(token: Token, word: str) -> bool:

@@ -32,17 +32,22 @@ def request_words_of(
     said: Counter[str] = Counter()
     stated: Counter[str] = Counter()
     for comment, values in comments:
-        given = {
-            str(item).lower()
-            for value in values.values()
-            for item in (value if isinstance(value, list) else [value])
-        }
+        given = stated_texts(values)
         for word in {t.key for t in tokens_of(comment) if t.plain and t.text.isalpha()}:
             said[word] += 1
             stated[word] += word in given
     return sorted(
         w for w, n in said.items() if n >= min_comments and stated[w] <= MAX_VALUE_SHARE * n
     )
+
+
+def stated_texts(values: dict[str, Any]) -> set[str]:
+    """Each stated value (each item of a list) as lowercased text, as a comment's word reads."""
+    return {
+        str(item).lower()
+        for value in values.values()
+        for item in (value if isinstance(value, list) else [value])
+    }
 
 
 def save_request_words(words: list[str], path: Path) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import random
 import re
 import shutil
 import sys
@@ -32,16 +31,14 @@ from apicall.model_runtime.runtime import ModelRuntime
 from apicall.model_runtime.training.adapter import write_gguf_adapter
 from apicall.model_runtime.training.evaluate import score_choose, score_fill
 from apicall.model_runtime.training.lora import LoraRecipe, load_base, train_lora
-from apicall.model_runtime.training.tasks import TaskItem, choose_items, fill_items
+from apicall.model_runtime.training.tasks import TaskItem, choose_items, fill_items, item_order
 from tqdm import tqdm
-
-SEED = 5
 
 
 def task_items(
     data: training_data.TrainingData, split: str, engine: Engine, choose: int, fill: int
 ) -> list[TaskItem]:
-    rng = random.Random(f"{SEED}-{split}")
+    rng = item_order(split)
     comments = list(data.comments_in(split))  # type: ignore[arg-type]
     rng.shuffle(comments)
 

@@ -24,6 +24,9 @@ from apicall.index.search import SearchResult
 from ..prompts import NONE_OF_THEM, choice_messages, describe_fields, fill_messages, operation_line
 
 Task = Literal["choose", "fill"]
+# The order `apicall train --model` draws its items in, which the fill bench and the value
+# picker read too: a generator seeded per split.
+ORDER_SEED = 5
 CHOICES = 5
 NONE_SHARE = 0.2  # of choose items whose answer is taken out on purpose
 
@@ -102,6 +105,17 @@ def fields_of(operation: Operation) -> list[Field]:
         if field is not None:
             fields.append(field)
     return fields
+
+
+def item_order(split: str) -> random.Random:
+    return random.Random(f"{ORDER_SEED}-{split}")
+
+
+def comments_in_order(data: TrainingData, split: str) -> list[Comment]:
+    """The split's comments in the order its items are drawn in."""
+    comments = list(data.comments_in(split))  # type: ignore[arg-type]
+    item_order(split).shuffle(comments)
+    return comments
 
 
 def fill_items(

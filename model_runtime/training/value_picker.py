@@ -12,7 +12,6 @@ developer more than a placeholder left to fill).
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,7 +34,7 @@ from apicall.index.value_picker import (
 )
 
 from .evaluate import FillCounts, _same
-from .tasks import TaskItem, fill_items
+from .tasks import TaskItem, comments_in_order, fill_items
 
 
 @dataclass(frozen=True)
@@ -64,9 +63,7 @@ class ReadItem:
 
 
 def items_of(data: TrainingData, split: str) -> list[TaskItem]:
-    comments = list(data.comments_in(split))  # type: ignore[arg-type]
-    random.Random(f"5-{split}").shuffle(comments)
-    return fill_items(data, comments, without_values=1.0)
+    return fill_items(data, comments_in_order(data, split), without_values=1.0)
 
 
 def word_counts(data: TrainingData) -> WordCounts:
@@ -90,7 +87,7 @@ def read_items(
         stated = json.loads(item.answer)
         leave_out = said_and_stated(item.comment, stated) if learned_from else None
         pairs, rows = candidate_pairs(reader, fields, found, words, counts, leave_out)
-        out.append(ReadItem(json.loads(item.answer), found, pairs, rows, set(reader.taken)))
+        out.append(ReadItem(stated, found, pairs, rows, set(reader.taken)))
         if tick:
             tick()
     return out
