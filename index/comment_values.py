@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from .records import humanise_identifier
@@ -161,10 +162,11 @@ def _names_of(
             yield tuple(spelled[:ids_from])
         # 'named "Case 42"' for policy_name; a field named just `name` took it at tier 0.
         yield from ((phrase,) for phrase in _PHRASES.get(spelled[-1], ()))
+    elif tier == 2 and field.location == "path" and resources and field.name in resources:
+        # /projects/{id}/issues/{noteable_id}: "issue 17" is not the bare id's.
+        yield (resources[field.name],)
     elif tier == 2 and (field.name.lower() in _BARE_IDS or _is_id_alternatives(spelled)):
         yield from ((word,) for word in sorted(path_words))
-    elif tier == 2 and field.location == "path" and resources and field.name in resources:
-        yield (resources[field.name],)
 
 
 def field_mentioned(name: str, text: str) -> bool:
@@ -172,6 +174,16 @@ def field_mentioned(name: str, text: str) -> bool:
     out word by word ("page size" for page_size)."""
     spelled = humanise_identifier(name).split()
     return name.lower() in text or (bool(spelled) and all(w in text for w in spelled))
+
+
+def _is_identifier(field: Field) -> bool:
+    """Whether the field identifies a resource: `video_id`, `idCard`, `playerid`, `id`."""
+    spelled = humanise_identifier(field.name).split()
+    return bool(spelled) and (
+        spelled[-1] in ID_WORDS
+        or spelled[0] in ID_WORDS
+        or re.fullmatch(r"[a-z]{3,}id", spelled[-1]) is not None
+    )
 
 
 def _is_id_alternatives(spelled: list[str]) -> bool:
@@ -272,15 +284,17 @@ class CommentReader:
         sole_date = dated[0] if len(dated) == 1 else None
         self.taken = taken
         found: dict[str, Any] = self._owner_and_name(fields, taken)
+        claims = self._claims(fields, field_words, sole_date)
         for tier in range(4):
             for field in fields:
                 if field.name in found:
                     continue
-                for position, value in self._candidates(field, field_words, tier, sole_date):
-                    if position not in taken:
-                        found[field.name] = value
-                        taken.add(position)
-                        break
+                for start, position, value in self._candidates(field, field_words, tier, sole_date):
+                    if position in taken or self._claimed(field, tier, start, position, claims):
+                        continue
+                    found[field.name] = value
+                    taken.add(position)
+                    break
         # The one path parameter left, and the one id the comment states ("cancel signature
         # request 33" for sign_request_id on /sign_requests/{sign_request_id}/cancel, "refunds
         # on ch_123" for /charges/{charge}/refunds), or a whole resource name.
@@ -306,6 +320,45 @@ class CommentReader:
                 if email and email.group(0) not in found.values():
                     found[field.name] = email.group(0)
         return found
+
+    def _claims(
+        self, fields: list[Field], field_words: set[str], sole_date: str | None
+    ) -> dict[int, list[tuple[str, int, bool]]]:
+        """Each position a name of a field points at: (the field, where its name starts,
+        whether it is an identifier's name), for the tiers of names."""
+        claims: dict[int, list[tuple[str, int, bool]]] = {}
+        for field in fields:
+            identifier = _is_identifier(field)
+            for tier in range(3):
+                for start, position, _ in self._candidates(field, field_words, tier, sole_date):
+                    claims.setdefault(position, []).append((field.name, start, identifier))
+        return claims
+
+    def _claimed(
+        self,
+        field: Field,
+        tier: int,
+        start: int,
+        position: int,
+        claims: dict[int, list[tuple[str, int, bool]]],
+    ) -> bool:
+        """Whether another field's name has the better claim on the value at `position`: a
+        longer name ("messaging service MG123" is MessagingServiceSid's, not ServiceSid's), or
+        an identifier's name for an id ("post 42" is the id of /posts/{id}, not the `post`
+        body field; "ondemand page 55555" is ondemand_id of /ondemand/pages/{ondemand_id},
+        not the page number)."""
+        if tier == 3:
+            return False
+        identifier = _is_identifier(field)
+        id_like = looks_like_id(self.tokens[position].text)
+        for name, other_start, other_identifier in claims.get(position, []):
+            if name == field.name:
+                continue
+            if other_start < start:
+                return True
+            if tier == 0 and id_like and other_identifier and not identifier:
+                return True
+        return False
 
     def values_left(self, fields: list[Field]) -> bool:
         """Whether a token that could be a value of `fields` (those `values` left) is left
@@ -640,12 +693,17 @@ class CommentReader:
 
     def _candidates(
         self, field: Field, field_words: set[str], tier: int, sole_date: str | None
-    ) -> Iterator[tuple[int, Any]]:
+    ) -> Iterator[tuple[int, int, Any]]:
+        """The values a name of `field` of this tier points at: (where the name starts, where
+        the value is, the value)."""
         if tier == 3:
-            yield from self._enum_values(field)
-            yield from self._page_sizes(field)
-            yield from self._dates(field, field.name == sole_date)
-            yield from self._the_author(field)
+            for position, value in chain(
+                self._enum_values(field),
+                self._page_sizes(field),
+                self._dates(field, field.name == sole_date),
+                self._the_author(field),
+            ):
+                yield position, position, value
             return
         id_only = tier > 0
         for name in _names_of(field, self.path_words, tier, self.resources):
@@ -653,6 +711,7 @@ class CommentReader:
                 if not _matches(self.tokens, at, name):
                     continue
                 position = at + len(name)
+                start = at
                 # "rename plan 7 to 'x'": after a resource's name, only its id.
                 if (
                     not id_only
@@ -660,6 +719,7 @@ class CommentReader:
                     and self.tokens[position].key in CONNECTORS
                 ):
                     position += 1
+                    start = position  # a name said right before the value claims it first
                 # "stats for all subusers, 2024-05-01": a comma parts the name from the value.
                 if position >= len(self.tokens) or self.tokens[position - 1].ends_clause:
                     continue
@@ -672,9 +732,10 @@ class CommentReader:
                     written = self._capitalised_run(position)  # "named Front Desk"
                 value = coerce(written, field.schema)
                 if value is not None:
-                    yield position, value
+                    yield start, position, value
         if tier == 0 and field.schema.get("type") in ("integer", "number"):
-            yield from self._number_before(field)
+            for position, value in self._number_before(field):
+                yield position, position, value
 
     def _capitalised_run(self, position: int) -> str:
         """The token at `position` and the capitalised words that follow it in its clause: a

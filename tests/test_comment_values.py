@@ -91,6 +91,33 @@ def test_an_id_lands_in_the_path_parameter_of_the_resource_it_follows():
     assert read_comment_values(wikimedia, "net bytes changed on page Albert_Einstein", op) == {}
 
 
+def test_the_better_name_of_a_value_wins_over_a_shorter_or_a_non_identifier_one():
+    # An id after a resource's name is that resource's identifier, not a field that the
+    # same word names: the body's `article`, the page number `page`.
+    blog = fields(("article", "body", STRING), ("id", "path", STRING))
+    op = "PUT /articles/{id}.json: Update an article"
+    assert read_comment_values(blog, "edit article 77 title", op) == {"id": "77"}
+    shows = fields(("page", "query", INTEGER), ("show_id", "path", INTEGER))
+    op = "GET /tv/pages/{show_id}/episodes: Get the episodes of a show page"
+    assert read_comment_values(shows, "episodes of tv page 4242", op) == {"show_id": 4242}
+    # A plain word is no id: the field its name says keeps it.
+    assert read_comment_values(blog, "edit article draft", op) == {"article": "draft"}
+    # Each identifier of a nested path takes the id after its own resource.
+    gitlab = fields(("id", "path", STRING), ("target_id", "path", INTEGER))
+    op = "GET /projects/{id}/issues/{target_id}/notes: List notes"
+    said = read_comment_values(gitlab, "notes on issue 8 in project 31", op)
+    assert said == {"target_id": 8, "id": "31"}
+    # The longer name said right before the value: "sender domain" is SenderDomainSid's.
+    mail = fields(("DomainSid", "path", STRING), ("SenderDomainSid", "body", STRING))
+    op = "POST /v1/Domains/{DomainSid}/Senders: create sender"
+    said = read_comment_values(mail, "add sender with sender domain SD42", op)
+    assert said == {"SenderDomainSid": "SD42"}
+    # A name before a connector gives way to a field named by the connector itself.
+    money = fields(("amount", "query", STRING), ("to", "query", STRING))
+    op = "GET /convert: Convert an amount"
+    assert read_comment_values(money, "convert amount to EUR", op) == {"to": "EUR"}
+
+
 def test_owner_slash_name_fills_the_two_path_parameters_it_states():
     github = fields(("owner", "path", STRING), ("repo", "path", STRING))
     op = "GET /repos/{owner}/{repo}/pulls: List pull requests"
