@@ -290,7 +290,9 @@ class CommentReader:
                 if field.name in found:
                     continue
                 for start, position, value in self._candidates(field, field_words, tier, sole_date):
-                    if position in taken or self._claimed(field, tier, start, position, claims):
+                    if position in taken or self._claimed(
+                        field, tier, start, position, claims, found
+                    ):
                         continue
                     found[field.name] = value
                     taken.add(position)
@@ -341,10 +343,11 @@ class CommentReader:
         start: int,
         position: int,
         claims: dict[int, list[tuple[str, int, bool]]],
+        found: dict[str, Any],
     ) -> bool:
-        """Whether another field's name has the better claim on the value at `position`: a
-        longer name ("messaging service MG123" is MessagingServiceSid's, not ServiceSid's), or
-        an identifier's name for an id ("post 42" is the id of /posts/{id}, not the `post`
+        """Whether another field not yet `found` has the better claim on the value at
+        `position`: a longer name ("messaging service MG123" is MessagingServiceSid's, not
+        ServiceSid's), or an identifier's name for an id ("post 42" is the id of /posts/{id}, not the `post`
         body field; "ondemand page 55555" is ondemand_id of /ondemand/pages/{ondemand_id},
         not the page number)."""
         if tier == 3:
@@ -352,7 +355,7 @@ class CommentReader:
         identifier = _is_identifier(field)
         id_like = looks_like_id(self.tokens[position].text)
         for name, other_start, other_identifier in claims.get(position, []):
-            if name == field.name:
+            if name == field.name or name in found:
                 continue
             if other_start < start:
                 return True
