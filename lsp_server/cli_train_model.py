@@ -194,6 +194,11 @@ def write_docs(docs: Path, manifest: dict[str, Any], losses: list[float]) -> Non
             "fill",
         ),
         ("fill, inserted: recall (%)", "inserted_recall", "fill"),
+        (
+            "fill, inserted: p50 ms (reader, picker and the model when asked)",
+            "inserted_p50_ms",
+            "fill",
+        ),
         ("fill, the model's raw JSON: precision (%)", "precision", "fill"),
         ("fill, the model's raw JSON: recall (%)", "recall", "fill"),
         ("fill: valid JSON (%)", "valid_json", "fill"),
