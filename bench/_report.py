@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
+
+from apicall.index import doc_sections
 
 PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
 HEADER = "# Performance\n\nEvery number here was produced by the command given in its section.\n"
 
 
 def write_section(name: str, body: str, path: Path = PERFORMANCE) -> None:
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    text = path.read_text() if path.exists() else HEADER
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
-    text = (
-        pattern.sub(lambda _: block, text) if pattern.search(text) else text + "\n" + block + "\n"
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    doc_sections.write_section(path, name, body, HEADER)
 
 
 def percentile(values: list[float], q: float) -> float:

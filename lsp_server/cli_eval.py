@@ -56,7 +56,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
         f"{searcher.store.count_operations():,} operations indexed",
         file=sys.stderr,
     )
-    outcomes = evaluate(evaluator, targets, args.generate_sample, runtime is not None)
+    tuned = None
+    tuned_note = []
+    if runtime is not None:
+        runtime.wait_ready(120)
+        if runtime.adapter_path:  # the paper's settings again, by the fine-tuned model
+            tuned = LlamaCallModel(runtime, generate_with_adapter=True)
+            tuned_note = [
+                "Rows marked fine-tuned: the same settings, items and examples generated with the "
+                f"LoRA adapter on ({Path(runtime.adapter_path).name}); the product generates with "
+                "it off (it was trained for choosing and filling). 'engine + model rerank' "
+                "chooses with the adapter on."
+            ]
+        else:
+            why = runtime.adapter_error or "none configured"
+            tuned_note = [f"No LoRA adapter was loaded ({why}): no fine-tuned rows."]
+    outcomes = evaluate(evaluator, targets, args.generate_sample, runtime is not None, tuned)
     natural = run_queries(engine, load_queries())
     if runtime is not None:
         runtime.close()
@@ -93,6 +108,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "on every target; "
         '"rerank" there reorders 10 retrieved examples by word overlap (no cross-encoder is '
         "bundled). The paper's numbers are CodeLlama-13B fine-tuned on API Pack.",
+        *tuned_note,
     ]
     command = " ".join(["apicall eval", *sys.argv[2:]])
     out = Path(args.out)

@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import re
 import shutil
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from apicall.index.doc_sections import write_section
 from apicall.index.engine import Engine, SuggestRequest
 from apicall.index.errors import ApicallError
 from apicall.index.learning import data as training_data
@@ -206,7 +206,6 @@ def write_docs(docs: Path, manifest: dict[str, Any], losses: list[float]) -> Non
         ("fill: p50 ms", "p50_ms", "fill"),
     ]
     lines = [
-        "<!-- lora:start -->",
         "## The fine-tuned model (`apicall train --model`)",
         "",
         "A LoRA of the bundled SmolLM2-135M-Instruct (transformers dequantizes the Q4_1 GGUF; peft "
@@ -233,13 +232,5 @@ def write_docs(docs: Path, manifest: dict[str, Any], losses: list[float]) -> Non
         "`--model-rerank` is asked for.",
         "",
         "![LoRA loss](training-lora.png)" if losses else "",
-        "<!-- lora:end -->",
     ]
-    path = docs / "TRAINING.md"
-    text = path.read_text() if path.exists() else "# Training\n"
-    block = "\n".join(lines)
-    pattern = re.compile(r"<!-- lora:start -->.*?<!-- lora:end -->", re.S)
-    text = (
-        pattern.sub(lambda _: block, text) if pattern.search(text) else text + "\n" + block + "\n"
-    )
-    path.write_text(text)
+    write_section(docs / "TRAINING.md", "lora", "\n".join(lines), "# Training\n")

@@ -18,6 +18,7 @@ from .runtime import ModelRuntime
 @dataclass
 class LlamaCallModel:
     runtime: ModelRuntime
+    generate_with_adapter: bool = False  # free generation by the fine-tuned model (eval only)
 
     def propose_values(
         self,
@@ -44,5 +45,12 @@ class LlamaCallModel:
         max_tokens: int = 256,
     ) -> str:
         return generate_call(
-            self.runtime, instruction, lang, api_description, examples, control, max_tokens
+            self.runtime,
+            instruction,
+            lang,
+            api_description,
+            examples,
+            control,
+            max_tokens,
+            adapter=self.generate_with_adapter,
         ).code

@@ -28,12 +28,15 @@ def generate_call(
     examples: list[Example] | None = None,
     control: RequestControl | None = None,
     max_tokens: int = 256,
+    adapter: bool = False,
 ) -> GeneratedCall:
+    """The paper's free generation. `adapter`: with the LoRA adapter on (it was trained for
+    choosing and filling and cuts whole calls short, so the product runs the base model;
+    `apicall eval` measures both)."""
     prompt = paper_prompt(instruction, lang, api_description, examples)
 
     def work(llm: Any, ctl: RequestControl) -> Completion:
         return complete(llm, prompt, ctl, max_tokens=max_tokens, stop=PAPER_STOP)
 
-    # The adapter was trained for choosing and filling; it cuts whole calls short.
-    completion = runtime.run(work, control, adapter=False)
+    completion = runtime.run(work, control, adapter=adapter)
     return GeneratedCall(completion.text.strip(), completion)

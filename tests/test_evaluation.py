@@ -1,4 +1,5 @@
-"""The evaluation: the paper's metric functions on hand-checked pairs, the level split, and the
+"""The evaluation: the paper's metric functions on hand-checked pairs, the level split, the
+paper's settings by the base and the fine-tuned model (`apicall eval` on real specs), and the
 JSON contract of `apicall suggest` (single, batch, no match)."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from apicall.index.loader import parse_spec_bytes
 from apicall.index.open import open_for_write
 from apicall.index.records import extract_operations
 
-from tests.conftest import SPECS
+from tests.conftest import SPECS, corpus_specs
 
 CURL = (
     "curl --request GET \\\n  --url 'https://api.github.com/users/%7Busername%7D/repos?type=owner'"
@@ -139,14 +140,48 @@ def small_index(tmp_path_factory, isolated_data_dir):
     return index_dir
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "apicall", *args],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
+
+
+@pytest.mark.slow
+def test_eval_runs_the_papers_settings_by_the_base_and_the_fine_tuned_model(tmp_path):
+    folder = corpus_specs(
+        tmp_path,
+        [
+            "giphy.com.json",
+            "nytimes.com/books_api.json",
+            "discourse.local.json",
+            "docker.com/engine.json",
+        ],
+    )
+    index, report = tmp_path / "index", tmp_path / "docs" / "EVAL.md"
+    assert run_cli("index", "add", "--quiet", "--index", str(index), str(folder)).returncode == 0
+    report.parent.mkdir()
+    ranking = "<!-- ranking:start -->\nthe ranking bench's table\n<!-- ranking:end -->"
+    report.write_text(f"# Evaluation\n\n{ranking}\n")
+    done = run_cli(
+        *("eval", "--index", str(index), "--apis", "2", "--per-level", "1"),
+        *("--generate-sample", "1", "--targets", "shell_curl", "--out", str(report)),
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows: dict[str, str] = {}  # each setting's first row: the accuracy table's
+    for line in report.read_text().splitlines():
+        if line.startswith("| "):
+            rows.setdefault(line.split(" | ")[0].lstrip("| "), line)
+    for setting in ("0-shot", "3-shot random", "3-shot retrieved", "3-shot retrieved + rerank"):
+        assert rows[setting].endswith("| 3 |")  # one item of each of the three levels
+        assert rows[f"{setting}, fine-tuned"].endswith("| 3 |")
+    written = report.read_text()
+    assert "LoRA adapter on (apicall-lora.gguf)" in written
+    assert ranking in written and "<!-- eval:start -->" in written  # its own section only
 
 
 def test_suggest_json_contract(small_index):

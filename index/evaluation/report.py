@@ -6,8 +6,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from ..doc_sections import write_section
 from .natural import NaturalOutcome
-from .runner import ENGINE_SETTINGS, PAPER_SETTINGS, Outcome
+from .runner import SETTINGS, Outcome
 
 PAPER = {  # API Pack paper, CodeLlama-13B fine-tuned, 3-shot retrieved: endpoint / API call
     1: (63.5, 55.5),
@@ -37,8 +38,6 @@ def write_report(
     for o in outcomes:
         by[(o.setting, o.level)].append(o)
     lines = [
-        "# Evaluation",
-        "",
         f"Command: `{command}`; measured {time.strftime('%Y-%m-%d')} on this 2-core CPU machine.",
         "",
         *notes,
@@ -48,7 +47,7 @@ def write_report(
         "| setting | level 1 | level 2 | level 3 | n |",
         "|---|---|---|---|---|",
     ]
-    for setting in (*ENGINE_SETTINGS, *PAPER_SETTINGS):
+    for setting in SETTINGS:
         cells, n = [], 0
         for level in (1, 2, 3):
             rows = by.get((setting, level), [])
@@ -76,7 +75,7 @@ def write_report(
     for o in outcomes:
         by_target[(o.setting, o.target, o.level)].append(o)
     targets = sorted({o.target for o in outcomes})
-    for setting in (*ENGINE_SETTINGS, *PAPER_SETTINGS):
+    for setting in SETTINGS:
         for target in targets:
             levels = [by_target.get((setting, target, level), []) for level in (1, 2, 3)]
             if not any(levels):
@@ -121,7 +120,7 @@ def write_report(
         "| setting | stage | p50 | p95 |",
         "|---|---|---|---|",
     ]
-    for setting in (*ENGINE_SETTINGS, *PAPER_SETTINGS):
+    for setting in SETTINGS:
         rows = [o for o in outcomes if o.setting == setting]
         if not rows:
             continue
@@ -133,7 +132,8 @@ def write_report(
                 f"{_percentile(values, 95):.1f} |"
             )
     lines += ["", "![accuracy by setting and level](eval.png)", ""]
-    out.write_text("\n".join(lines))
+    # The ranking bench writes its own section of the same document.
+    write_section(out, "eval", "\n".join(lines), "# Evaluation\n")
     _chart(by, out.with_name("eval.png"))
 
 
@@ -171,9 +171,7 @@ def _chart(by: dict[tuple[str, int], list[Outcome]], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    settings = [
-        s for s in (*ENGINE_SETTINGS, *PAPER_SETTINGS) if any((s, lv) in by for lv in (1, 2, 3))
-    ]
+    settings = [s for s in SETTINGS if any((s, lv) in by for lv in (1, 2, 3))]
     fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True)
     for axis, level in zip(axes, (1, 2, 3), strict=True):
         endpoint = [

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..engine import Engine, SuggestRequest
-from ..model_port import Example
+from ..model_port import CallModel, Example
 from ..records import OperationRecord
 from ..render.render import render
 from ..text import words
@@ -27,6 +27,10 @@ from .testset import Split, TestItem
 
 ENGINE_SETTINGS = ("engine", "engine + model rerank")
 PAPER_SETTINGS = ("0-shot", "3-shot random", "3-shot retrieved", "3-shot retrieved + rerank")
+# The same settings with the fine-tuned adapter on for generation, beside the base model's.
+FINE_TUNED = ", fine-tuned"
+TUNED_PAPER_SETTINGS = tuple(setting + FINE_TUNED for setting in PAPER_SETTINGS)
+SETTINGS = (*ENGINE_SETTINGS, *PAPER_SETTINGS, *TUNED_PAPER_SETTINGS)  # the report's order
 
 
 @dataclass
@@ -102,13 +106,21 @@ class Evaluator:
             )
         return self._pool_vectors
 
-    def run_paper(self, item: TestItem, setting: str, target: str) -> tuple[str, dict[str, float]]:
-        assert self.engine.model is not None
+    def run_paper(
+        self,
+        item: TestItem,
+        examples: list[Example],
+        target: str,
+        model: CallModel | None = None,
+    ) -> tuple[str, dict[str, float]]:
+        """The paper's free generation for `item` with these examples, by `model` (the
+        engine's by default)."""
+        model = model or self.engine.model
+        assert model is not None
         gold = self.record(item.record_id)
-        examples = self.examples(item, setting, target)
         started = time.perf_counter()
         description = gold.api_description or gold.api_name
-        code = self.engine.model.generate_call(
+        code = model.generate_call(
             item.instruction, target, description[:400], examples, None, max_tokens=160
         )
         return code, {"total": (time.perf_counter() - started) * 1000}
@@ -141,8 +153,15 @@ class Evaluator:
 
 
 def evaluate(
-    evaluator: Evaluator, targets: list[str], generate_sample: int, model_settings: bool
+    evaluator: Evaluator,
+    targets: list[str],
+    generate_sample: int,
+    model_settings: bool,
+    tuned_model: CallModel | None = None,
 ) -> list[Outcome]:
+    """The engine over every item and target; with `model_settings`, on a sample, the engine
+    with the model's choice and the paper's settings, and with `tuned_model` those settings
+    again by it, on the same examples."""
     outcomes: list[Outcome] = []
     items = evaluator.split.items
     for target in targets:
@@ -162,6 +181,11 @@ def evaluate(
             code, timings = evaluator.run_engine(item, target, model_rerank=True)
             outcomes.append(evaluator.score(item, "engine + model rerank", target, code, timings))
             for setting in PAPER_SETTINGS:
-                code, timings = evaluator.run_paper(item, setting, target)
+                examples = evaluator.examples(item, setting, target)
+                code, timings = evaluator.run_paper(item, examples, target)
                 outcomes.append(evaluator.score(item, setting, target, code, timings))
+                if tuned_model is not None:
+                    code, timings = evaluator.run_paper(item, examples, target, tuned_model)
+                    tuned = setting + FINE_TUNED
+                    outcomes.append(evaluator.score(item, tuned, target, code, timings))
     return outcomes
