@@ -96,10 +96,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "asked for nor of any indexed API (a real operation of another API is a wrong answer, not "
         "a hallucination). AWS specs key each action by a fragment in the path "
         "(`/#X-Amz-Target=...`), so the check reads the URL's fragment too.",
-        "The engine's rerank weights (`index/engine.py`) were chosen on samples drawn with "
-        "seeds 7 and 21, not on this run's seed, with the hand-written instructions below as a "
-        "guard against weights that only echo the templates; that set was therefore seen while "
-        "tuning and is not held out.",
+        "The engine's ranking (retriever, reranker, cross-encoder) is learned from the train "
+        "split of data/training (developer comments, not these templates; docs/TRAINING.md); the "
+        "hand-written instructions below were read while its features were designed, so they "
+        "are not held out.",
         "Gold calls are openapi-snippet-format calls rendered from the spec with no arguments (the "
         "paper's ground truth format); the engine runs with `--no-fill` so that it is scored in "
         "the same format.",
