@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .records import humanise_identifier
 from .text import STOPWORDS, stem, words
@@ -176,6 +176,16 @@ def field_mentioned(name: str, text: str) -> bool:
     return name.lower() in text or (bool(spelled) and all(w in text for w in spelled))
 
 
+class Claim(NamedTuple):
+    """A field's name that points at a value: whose, where the name starts (the value's own
+    place for a name across a connector, which any name said right before it outranks), and
+    whether the field is an identifier."""
+
+    field: str
+    start: int
+    identifier: bool
+
+
 def _is_identifier(field: Field) -> bool:
     """Whether the field identifies a resource: `video_id`, `idCard`, `playerid`, `id`."""
     spelled = humanise_identifier(field.name).split()
@@ -325,15 +335,14 @@ class CommentReader:
 
     def _claims(
         self, fields: list[Field], field_words: set[str], sole_date: str | None
-    ) -> dict[int, list[tuple[str, int, bool]]]:
-        """Each position a name of a field points at: (the field, where its name starts,
-        whether it is an identifier's name), for the tiers of names."""
-        claims: dict[int, list[tuple[str, int, bool]]] = {}
+    ) -> dict[int, list[Claim]]:
+        """The claims of the fields' names (the tiers of names) on each position."""
+        claims: dict[int, list[Claim]] = {}
         for field in fields:
             identifier = _is_identifier(field)
             for tier in range(3):
                 for start, position, _ in self._candidates(field, field_words, tier, sole_date):
-                    claims.setdefault(position, []).append((field.name, start, identifier))
+                    claims.setdefault(position, []).append(Claim(field.name, start, identifier))
         return claims
 
     def _claimed(
@@ -342,24 +351,24 @@ class CommentReader:
         tier: int,
         start: int,
         position: int,
-        claims: dict[int, list[tuple[str, int, bool]]],
+        claims: dict[int, list[Claim]],
         found: dict[str, Any],
     ) -> bool:
         """Whether another field not yet `found` has the better claim on the value at
         `position`: a longer name ("messaging service MG123" is MessagingServiceSid's, not
-        ServiceSid's), or an identifier's name for an id ("post 42" is the id of /posts/{id}, not the `post`
-        body field; "ondemand page 55555" is ondemand_id of /ondemand/pages/{ondemand_id},
-        not the page number)."""
+        ServiceSid's), or an identifier's name for an id ("post 42" is the id of /posts/{id},
+        not the `post` body field; "ondemand page 55555" is ondemand_id of
+        /ondemand/pages/{ondemand_id}, not the page number)."""
         if tier == 3:
             return False
         identifier = _is_identifier(field)
         id_like = looks_like_id(self.tokens[position].text)
-        for name, other_start, other_identifier in claims.get(position, []):
-            if name == field.name or name in found:
+        for other in claims.get(position, []):
+            if other.field == field.name or other.field in found:
                 continue
-            if other_start < start:
+            if other.start < start:
                 return True
-            if tier == 0 and id_like and other_identifier and not identifier:
+            if tier == 0 and id_like and other.identifier and not identifier:
                 return True
         return False
 
