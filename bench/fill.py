@@ -25,12 +25,11 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 from apicall.index.arguments import fill_fields
 from apicall.index.learning import data as training_data
 from apicall.model_runtime.config import ModelConfig
 from apicall.model_runtime.runtime import ModelRuntime
-from apicall.model_runtime.training.evaluate import FillCounts, score_fill
+from apicall.model_runtime.training.evaluate import FillCounts, quantile, score_fill
 from apicall.model_runtime.training.tasks import TaskItem, comments_in_order, fill_items
 from tqdm import tqdm
 
@@ -50,8 +49,8 @@ def reader_only(items: list[TaskItem], picker: bool) -> dict[str, float]:
     return {
         "inserted_precision": counts.precision(),
         "inserted_recall": counts.recall(),
-        "inserted_p50_ms": round(float(np.percentile(took, 50)), 1),
-        "inserted_p95_ms": round(float(np.percentile(took, 95)), 1),
+        "inserted_p50_ms": round(quantile(took, 0.5), 2),
+        "inserted_p95_ms": round(quantile(took, 0.95), 2),
     }
 
 

@@ -18,13 +18,14 @@ from ..runtime import ModelRuntime
 from .tasks import TaskItem
 
 
-def _quantile(values: list[float], q: float) -> float:
+def quantile(values: list[float], q: float) -> float:
+    """The value `q` of the way up `values` (0.0 when there are none)."""
     ordered = sorted(values)
     return ordered[min(int(q * len(ordered)), len(ordered) - 1)] if ordered else 0.0
 
 
 def _median(values: list[float]) -> float:
-    return _quantile(values, 0.5)
+    return quantile(values, 0.5)
 
 
 def _percent(part: int, whole: int) -> float:
@@ -107,7 +108,7 @@ def score_fill(
         "stated_values": raw.stated,
         "p50_ms": round(_median(latencies), 1),
         "inserted_p50_ms": round(_median(fills), 2),
-        "inserted_p95_ms": round(_quantile(fills, 0.95), 2),
+        "inserted_p95_ms": round(quantile(fills, 0.95), 2),
     }
 
 
