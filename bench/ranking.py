@@ -17,6 +17,7 @@ import argparse
 import importlib.util
 import json
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -136,6 +137,15 @@ def measure(args: argparse.Namespace) -> None:
         groups[OTHER_WORKSPACE_GROUP] = _with_other_workspace_spec(
             engine, data, answer, args.workspace
         )
+        if "file_urls" in getattr(SuggestRequest, "__dataclass_fields__", {}):
+            own, nothing = _in_files_calling(
+                engine, data, answer, args.workspace, SuggestRequest, its_own=True
+            )
+            groups[FILE_CALLS_GROUP], groups[FILE_CALLS_NOTHING_GROUP] = own, nothing
+            other, nothing = _in_files_calling(
+                engine, data, answer, args.workspace, SuggestRequest, its_own=False
+            )
+            groups[FILE_CALLS_OTHER_GROUP], groups[FILE_CALLS_OTHER_NOTHING_GROUP] = other, nothing
     result = {
         "label": args.label,
         "groups": {k: _scores(v) for k, v in sorted(groups.items())},
@@ -154,6 +164,10 @@ WORKSPACE_GROUP = "does not name it, spec in workspace"
 TRAINED_OPERATION_GROUP = "trained operation, new wording"
 OFFERED_GROUP = "all, as offered"
 OTHER_WORKSPACE_GROUP = "another API's spec in workspace"
+FILE_CALLS_GROUP = "does not name it, the file calls its API"
+FILE_CALLS_OTHER_GROUP = "the file calls another API"
+FILE_CALLS_NOTHING_GROUP = "does not name it, those from a file calling nothing"
+FILE_CALLS_OTHER_NOTHING_GROUP = "the file calls another API: those from a file calling nothing"
 
 
 def _with_workspace_spec(engine: Any, data: Any, answer: Any, limit: int) -> list[int | None]:
@@ -179,6 +193,62 @@ def _with_other_workspace_spec(engine: Any, data: Any, answer: Any, limit: int) 
         if other is not None:
             asked.append((comment, other.split("/", 1)[-1]))
     return _ranks_with_workspace(engine, data, answer, asked)
+
+
+def _in_files_calling(
+    engine: Any, data: Any, answer: Any, limit: int, request_type: Any, its_own: bool
+) -> tuple[list[int | None], list[int | None]]:
+    """Dev comments asked from a file that already calls an API (`SuggestRequest.file_urls`):
+    that of the answer (`its_own`: comments that do not name it, the file calling another
+    operation of its spec) or another one (any comment, the file calling an operation of
+    another dev comment's API). The URL is the operation's server and path, its path
+    parameters given a value, as a developer's code has it. The ranks from that file, and the
+    same comments' ranks from a file that calls nothing."""
+    comments = data.comments_in("dev")
+    if its_own:
+        comments = [c for c in comments if not c.names_api]
+    chosen = random.Random(11 if its_own else 13)
+    comments = chosen.sample(comments, min(limit, len(comments)))
+    store = engine.searcher.store
+    keys = {row["spec_key"].split("/", 1)[-1]: row["spec_key"] for row in store.specs()}
+    specs = sorted({data.operations[c.op].spec for c in data.comments_in("dev")})
+    ranks: tuple[list[int | None], list[int | None]] = ([], [])
+    for comment in comments:
+        operation = data.operations[comment.op]
+        spec = operation.spec if its_own else chosen.choice(specs)
+        if (spec == operation.spec and not its_own) or spec not in keys:
+            continue
+        rows = [
+            r
+            for r in store.operations_of_spec(keys[spec])
+            if (r["method"].upper(), r["path"]) != (operation.method, operation.path)
+        ]
+        url = _call_url(chosen.choice(rows)) if rows else None
+        if url is None:
+            continue
+        for urls, kept in (((url,), ranks[0]), ((), ranks[1])):
+            request = request_type(comment.comment, target="python", k=10, file_urls=urls)
+            ranked = engine.candidates(request)
+            kept.append(
+                next((i for i, (h, _) in enumerate(ranked, 1) if answer(h, operation)), None)
+            )
+    return ranks
+
+
+def _call_url(row: dict[str, Any]) -> str | None:
+    """The URL code calls an operation at: its first server (variables at their defaults) and
+    its path with each parameter given a value."""
+    servers = json.loads(row["servers"] or "[]")
+    if not servers:
+        return None
+    server = servers[0]
+    url = str(server.get("url", ""))
+    for name, variable in (server.get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(variable.get("default", "")))
+    if not url.startswith(("http://", "https://")):
+        return None
+    path = re.sub(r"\{[^}]*\}", "42", row["path"])
+    return url.rstrip("/") + path
 
 
 def _ranks_with_workspace(
@@ -276,7 +346,16 @@ def report() -> None:
     groups = ["all", "names the API", "does not name it", "seen API", "unseen API"]
     if any(OFFERED_GROUP in r["groups"] for r in results):
         groups.insert(1, OFFERED_GROUP)
-    for extra in (WORKSPACE_GROUP, OTHER_WORKSPACE_GROUP, TRAINED_OPERATION_GROUP):
+    extras = (
+        WORKSPACE_GROUP,
+        OTHER_WORKSPACE_GROUP,
+        FILE_CALLS_GROUP,
+        FILE_CALLS_NOTHING_GROUP,
+        FILE_CALLS_OTHER_GROUP,
+        FILE_CALLS_OTHER_NOTHING_GROUP,
+        TRAINED_OPERATION_GROUP,
+    )
+    for extra in extras:
         if any(extra in r["groups"] for r in results):
             groups.append(extra)
     lines = [
@@ -293,6 +372,13 @@ def report() -> None:
         f"{OTHER_WORKSPACE_GROUP}: dev comments (a sample of N) asked with the spec of the first "
         "operation of another API that search finds for them in the workspace: the workspace "
         "spec most likely to be mistaken for the answer. "
+        f"{FILE_CALLS_GROUP}: dev comments that do not name their API (a sample of N) asked "
+        "from a file whose code already calls another operation of that API (its URL: server "
+        "and path, parameters given a value; `SuggestRequest.file_urls`, what the language "
+        f"server reads from the document); {FILE_CALLS_NOTHING_GROUP}: those comments asked "
+        f"without it. {FILE_CALLS_OTHER_GROUP}: dev comments (a sample "
+        "of N) asked from a file that calls an operation of another dev comment's API; "
+        f"{FILE_CALLS_OTHER_NOTHING_GROUP}: those comments asked without it. "
         f"{OFFERED_GROUP}: the same dev comments counted as an editor shows them: a comment "
         "whose ranking falls below the relevance threshold is offered nothing (a miss). "
         f"{TRAINED_OPERATION_GROUP}: the held-out second comments of 1 train operation in 10 "
@@ -371,8 +457,11 @@ def report() -> None:
         "those lists (docs/TRAINING.md). q-compound-words: every part learned again by one "
         "`apicall train` after the reranker's features came to read two words said apart as "
         "a spec's one word (`pull request`: /pullrequests); q2-cross-encoder-all-lists "
-        "(shipped): the same with the cross-encoder learned from all 11,015 train lists for "
-        "1.5 epochs instead of 7,000 for 2. "
+        "(shipped until r): the same with the cross-encoder learned from all 11,015 train "
+        "lists for 1.5 epochs instead of 7,000 for 2. r-file-calls (shipped): the same learned parts; the "
+        "specs of the URLs a file already calls rank as the workspace's do "
+        f"(`SuggestRequest.file_urls`), measured by the groups '{FILE_CALLS_GROUP}' and "
+        f"'{FILE_CALLS_OTHER_GROUP}'; every other column is q2's, comment for comment. "
         "The rows up to "
         "i-workspace-asked were rebuilt from this table when a new machine lost their "
         "build/ranking files.",

@@ -30,7 +30,7 @@ from .records import OperationRecord, humanise_identifier
 from .render.render import render
 from .search import Searcher, SearchResult, clip_query
 from .text import GENERIC, STOPWORDS, Intent, api_named, content_stems, intent_of, stem, words
-from .urlmatch import match_url
+from .urlmatch import match_url, specs_called
 
 if TYPE_CHECKING:
     from .model_port import CallModel
@@ -77,6 +77,8 @@ class SuggestRequest:
     mode: Mode = "render"
     model_rerank: bool = False
     workspace_specs: frozenset[str] = frozenset()
+    # Absolute URLs the developer's file already calls: their specs rank as the workspace's do.
+    file_urls: tuple[str, ...] = ()
     only_specs: frozenset[str] | None = None  # None: every indexed spec
     min_confidence: float | None = None  # None: the ranker's own threshold
 
@@ -158,6 +160,9 @@ class Engine:
         self._url_matches: KeptAnswers[str, OperationRecord | None] = KeptAnswers(
             lambda url: match_url(self.searcher.store, url), RANKINGS_KEPT, RANKINGS_HANDED_ON
         )
+        self._url_specs: KeptAnswers[str, frozenset[str]] = KeptAnswers(
+            lambda url: specs_called(self.searcher.store, url), RANKINGS_KEPT, RANKINGS_HANDED_ON
+        )
 
     def successor(
         self,
@@ -175,11 +180,17 @@ class Engine:
             engine._rankings((instruction, k, workspace_specs, only_specs))
         for url in self._url_matches.latest():
             engine._url_matches(url)
+        for url in self._url_specs.latest():
+            engine._url_specs(url)
         return engine
 
     def operation_at(self, url: str) -> OperationRecord | None:
         """The indexed operation a URL in the code calls (hover)."""
         return self._url_matches(url)
+
+    def specs_called_by(self, urls: tuple[str, ...]) -> frozenset[str]:
+        """The specs of the APIs a file's URLs call (`urls_in`)."""
+        return frozenset().union(*(self._url_specs(url) for url in urls))
 
     def rank(self, request: SuggestRequest) -> Ranking:
         """Retrieved and reranked candidates with their final scores, best first, and how sure
@@ -188,9 +199,13 @@ class Engine:
         Editors ask again for the same comment at every cursor move (code actions, hover), so
         the last rankings are kept; an engine reads one version of the index (the server makes
         a new one when the index or the workspace overlay changes), so a kept one never goes
-        stale."""
+        stale.
+
+        The specs the file already calls count as the workspace's: a developer who calls an API
+        in a file asks for more of it there, mostly without naming it again."""
         started = time.perf_counter()
-        key = (request.instruction, request.k, request.workspace_specs, request.only_specs)
+        used = request.workspace_specs | self.specs_called_by(request.file_urls)
+        key = (request.instruction, request.k, used, request.only_specs)
         kept = self._rankings(key)
         elapsed = _ms(started)
         # Kept from an earlier request: this one took only the lookup.

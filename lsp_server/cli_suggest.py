@@ -15,6 +15,7 @@ from apicall.index.errors import ApicallError
 from apicall.index.languages import language_of_path
 from apicall.index.open import open_for_search
 from apicall.index.settings import resolve_index_dir
+from apicall.index.urlmatch import urls_in
 from apicall.model_runtime.call_model import LlamaCallModel
 from apicall.model_runtime.config import ModelConfig
 from apicall.model_runtime.runtime import ModelRuntime
@@ -37,7 +38,11 @@ def _engine(args: argparse.Namespace, needs_model: bool) -> Iterator[Engine]:
 
 
 def _request(
-    args: argparse.Namespace, instruction: str, lang: str | None, target: str | None
+    args: argparse.Namespace,
+    instruction: str,
+    lang: str | None,
+    target: str | None,
+    file_urls: tuple[str, ...] = (),
 ) -> SuggestRequest:
     return SuggestRequest(
         instruction=instruction,
@@ -47,7 +52,18 @@ def _request(
         fill=not args.no_fill,
         mode=args.mode,
         model_rerank=args.model_rerank,
+        file_urls=file_urls,
     )
+
+
+def _urls_of(path: Path) -> tuple[str, ...]:
+    """The URLs the file the call goes into already calls; none for a file not written yet."""
+    try:
+        return urls_in(path.read_text(encoding="utf-8", errors="replace"))
+    except FileNotFoundError:
+        return ()
+    except OSError as exc:
+        raise ApicallError(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
@@ -56,15 +72,18 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         return _batch(args, needs_model)
     if not args.instruction:
         raise ApicallError("give an INSTRUCTION or --batch FILE.jsonl")
+    file_urls: tuple[str, ...] = ()
     if args.file:
         spoken = language_of_path(args.file)
         if spoken is None:
             raise ApicallError(f"{args.file}: no language known for this extension; give --lang")
         args.lang = spoken.id
+        file_urls = _urls_of(Path(args.file))
     if not (args.lang or args.target):
         raise ApicallError("give --lang LANGUAGE_ID, --file PATH or --target TARGET")
     with _engine(args, needs_model) as engine:
-        suggestion = engine.suggest(_request(args, args.instruction, args.lang, args.target))
+        request = _request(args, args.instruction, args.lang, args.target, file_urls)
+        suggestion = engine.suggest(request)
     _print(suggestion, args.json)
     return 0 if suggestion.endpoint is not None or suggestion.generated else 3
 
@@ -133,7 +152,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     choice = suggest.add_mutually_exclusive_group()
     choice.add_argument("--lang", help="an LSP language id (picks its idiomatic target)")
     choice.add_argument("--target", help="a target name (see `apicall targets`)")
-    choice.add_argument("--file", help="the file the call goes into: its extension is the language")
+    choice.add_argument(
+        "--file",
+        help="the file the call goes into: its extension is the language, and the APIs its URLs "
+        "call rank first",
+    )
     suggest.add_argument("--k", type=result_count, default=3, help="alternatives to return")
     suggest.add_argument("--no-fill", action="store_true", help="leave arguments as placeholders")
     suggest.add_argument("--mode", choices=["render", "generate"], default="render")

@@ -136,6 +136,24 @@ async def test_code_action_in_python(client, workspace):
 
 
 @pytest.mark.asyncio
+async def test_a_comment_that_names_no_api_asks_for_the_one_its_file_calls(client, workspace):
+    """ "add a new entry" fits the petstore's and the bookshop's create alike; the file's code
+    already calls one of them, and that one is offered first."""
+    calls = {
+        "pets.py": (
+            "https://petstore.example.com/v2/pet/findByTags",
+            "POST /pet (Swagger Petstore)",
+        ),
+        "books.py": ("https://eu.bookshop.example/api/books", "POST /books (Bookshop API)"),
+    }
+    for name, (url, expected) in calls.items():
+        text = f'import requests\n\nfound = requests.get("{url}")\n# add a new entry\n'
+        uri = open_doc(client, workspace, name, "python", text)
+        titles = [a.title for a in await actions_at(client, uri, 3)]
+        assert titles[0] == f"Insert API call: {expected}", titles
+
+
+@pytest.mark.asyncio
 async def test_code_action_in_javascript_go_and_shell(client, workspace):
     js = "// add a book titled 'Dune' to the catalogue\n"
     uri = open_doc(client, workspace, "shop.js", "javascript", js)

@@ -29,6 +29,7 @@ from apicall.index.text import (
     stated_values,
     stem,
 )
+from apicall.index.urlmatch import URLS_READ, urls_in
 
 from .conftest import FIXTURES, corpus_specs
 
@@ -290,3 +291,38 @@ def test_an_index_of_an_earlier_retriever_is_named_in_one_line():
     assert stale_retriever_message("static:all-MiniLM-L6-v2") is None  # not a trained one
     message = stale_retriever_message("static:" + TRAINED_TABLE_PREFIX + "0")
     assert message and "\n" not in message and "apicall catalog add" in message
+
+
+def test_the_urls_a_file_calls_are_read_from_its_string_literals():
+    code = (
+        'import requests\nBASE = "https://api.stripe.com/v1"\n'
+        "r = requests.get(f'https://api.github.com/repos/{owner}/web/issues')\n"
+        "# see https://docs.example.com for the docs\n"
+        'again = "https://api.stripe.com/v1/charges"\n'
+        'broken = "https://[not-an-address]/x"\n'
+    )
+    assert urls_in(code) == (
+        "https://api.stripe.com/v1",
+        "https://api.github.com/repos/{owner}/web/issues",
+    )
+    many = "\n".join(f'u = "https://h{i}.example/x"' for i in range(40))
+    assert len(urls_in(many)) == URLS_READ
+
+
+@pytest.mark.corpus
+def test_the_api_a_file_already_calls_ranks_first(real_index):
+    """ "follow this user" names no API: from a file that calls GitHub's API it is GitHub's
+    call, from one that calls Vimeo's it is Vimeo's, and from a file that calls none it is what
+    the comment alone says. The GitHub URL matches no operation's path exactly (its repository is
+    a value): its host tells the spec."""
+    engine = Engine(open_for_search(real_index / "idx"))
+    github = "https://api.github.com/repos/acme/web/issues"
+    (called,) = engine.specs_called_by((github,))
+    assert called.endswith("github.com__api.github.com.json")
+    assert engine.specs_called_by(("https://unknown.example/v1/things",)) == frozenset()
+    comment = "follow this user"
+    assert _first(engine, comment) == ("PUT", "/me/following")  # Spotify's, the comment alone
+    assert _first(engine, comment, file_urls=(github,)) == ("PUT", "/user/following/{username}")
+    vimeo = ("https://api.vimeo.com/me/videos",)
+    best = engine.candidates(SuggestRequest(comment, k=5, file_urls=vimeo))[0][0]
+    assert best.api_name.startswith("Vimeo") and best.method == "PUT"

@@ -11,6 +11,7 @@ from apicall.index.languages import language as language_table
 from apicall.index.languages import target_of
 from apicall.index.records import OperationRecord
 from apicall.index.render.render import render
+from apicall.index.urlmatch import urls_in
 from lsprotocol import types
 
 from ..comments import CommentBlock
@@ -44,6 +45,7 @@ def suggest_request(
         k=ls.config.candidates,
         fill=fill and ls.config.fill_arguments,
         workspace_specs=frozenset(ls.workspace_spec_keys),
+        file_urls=urls_in(document.source),
         only_specs=ls.spec_filter(),
     )
 
