@@ -56,20 +56,33 @@ def specs_called(store: OperationIndex, url: str) -> frozenset[str]:
         return frozenset([best[1].row["spec_key"]])
     if not hostname:
         return frozenset()
-    specs = {hit.row["spec_key"] for hit in hits if _serves(hit.row["servers"], hostname)}
+    specs = {hit.row["spec_key"] for hit in hits if serves_host(hit.row["servers"], hostname)}
     return frozenset(specs) if len(specs) <= SPECS_PER_HOST else frozenset()
 
 
-def _serves(servers: str, hostname: str) -> bool:
+def serves_host(servers: str, hostname: str) -> bool:
     """Whether an operation's servers (the index's JSON text) are at `hostname`, a templated
     one's variables standing for any name (`https://{region}.bookshop.example/api`)."""
     if f"//{hostname}" in servers:
         return True
-    for template in re.findall(r'"url":\s*"[a-z]*:?//([^/"]*\{[^/"]*)', servers):
-        parts = re.split(r"\{[^}]*\}", template.split(":")[0])
-        if re.fullmatch("[^.]+".join(re.escape(p) for p in parts), hostname):
+    labels = hostname.split(".")
+    for template in re.findall(r'"url":\s*"[a-z]*:?//([^/":]*\{[^/":]*)', servers):
+        parts = template.split(".")
+        if len(parts) == len(labels) and all(map(_label_fits, parts, labels)):
             return True
     return False
+
+
+def _label_fits(template: str, label: str) -> bool:
+    """One host label against a server's: a variable alone fits any; a label with one or two
+    variables in it (`api-{region}`) fits by pattern; more is taken as no fit (a spec's server
+    string is untrusted, and a pattern of many variables backtracks without end)."""
+    if "{" not in template:
+        return template == label
+    literals = re.split(r"\{[^}]*\}", template)
+    if len(literals) > 3:
+        return False
+    return re.fullmatch("[^.]+".join(map(re.escape, literals)), label) is not None
 
 
 def _url_hits(store: OperationIndex, url: str) -> tuple[str, list[SearchHit]] | None:
@@ -115,7 +128,7 @@ def _best_match(
         if method and hit.row["method"] != method:
             continue
         specificity = len(re.sub(r"\{[^}]*\}", "", hit.row["path"]))  # literal characters
-        if hostname and not _serves(hit.row["servers"], hostname):
+        if hostname and not serves_host(hit.row["servers"], hostname):
             specificity -= 1000
         if best is None or specificity > best[0]:
             best = (specificity, hit)

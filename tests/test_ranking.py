@@ -5,6 +5,7 @@ asks for no call)."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from apicall.index.text import (
     stated_values,
     stem,
 )
-from apicall.index.urlmatch import URLS_READ, urls_in
+from apicall.index.urlmatch import URLS_READ, serves_host, urls_in
 
 from .conftest import FIXTURES, corpus_specs
 
@@ -307,6 +308,20 @@ def test_the_urls_a_file_calls_are_read_from_its_string_literals():
     )
     many = "\n".join(f'u = "https://h{i}.example/x"' for i in range(40))
     assert len(urls_in(many)) == URLS_READ
+
+
+def test_a_templated_server_serves_the_hosts_its_variables_stand_for():
+    def servers(url: str) -> str:
+        return json.dumps([{"url": url, "variables": {"region": {"default": "eu"}}}])
+
+    assert serves_host(servers("https://{region}.bookshop.example/api"), "eu.bookshop.example")
+    assert serves_host(servers("https://api-{region}.x.com:8080/v1"), "api-eu.x.com")
+    assert not serves_host(servers("https://{region}.bookshop.example/api"), "evil.example")
+    assert not serves_host(servers("https://{a}.x.com"), "a.b.x.com")  # one label, not two
+    assert not serves_host(servers("{protocol}://{hostname}/api/v3"), "api.github.com")
+    # An untrusted spec's many variables in one label are no fit, not a pattern that backtracks.
+    hostile = servers("https://" + "{a}-" * 30 + "{b}.x")
+    assert not serves_host(hostile, "a-" * 100 + "!.x")
 
 
 @pytest.mark.corpus
