@@ -298,9 +298,9 @@ def isolated(
 
 
 def create_server() -> ApicallServer:
-    from .features import actions, completion, hover, inline, lifecycle, workspace
+    from .features import actions, completion, file_apis, hover, inline, lifecycle, workspace
 
     server = ApicallServer()
-    for module in (lifecycle, actions, completion, inline, hover, workspace):
+    for module in (lifecycle, actions, completion, inline, hover, workspace, file_apis):
         module.register(server)
     return server

@@ -151,6 +151,8 @@ async def test_a_comment_that_names_no_api_asks_for_the_one_its_file_calls(clien
         uri = open_doc(client, workspace, name, "python", text)
         titles = [a.title for a in await actions_at(client, uri, 3)]
         assert titles[0] == f"Insert API call: {expected}", titles
+    # Opening each file read its APIs in the background (features/file_apis.py) without a fault.
+    assert not [m.message for m in client.log_messages if "failed" in m.message]
 
 
 @pytest.mark.asyncio
