@@ -33,14 +33,20 @@ def urls_in(text: str) -> tuple[str, ...]:
     found: dict[str, str] = {}
     for match in _URL_LITERAL.finditer(text):
         url = match.group(2)
-        try:
-            host = urlparse(url).hostname or url
-        except ValueError:  # "https://[not-an-address]"
-            continue
-        found.setdefault(host, url)
+        host = host_of(url)
+        if host is not None:
+            found.setdefault(host, url)
         if len(found) >= URLS_READ:
             break
     return tuple(found.values())
+
+
+def host_of(url: str) -> str | None:
+    """The URL's host name; None where it has none that parses ("https://[not-an-address]")."""
+    try:
+        return urlparse(url).hostname
+    except ValueError:
+        return None
 
 
 def specs_called(store: OperationIndex, url: str) -> frozenset[str]:

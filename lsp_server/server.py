@@ -55,6 +55,8 @@ class ApicallServer(LanguageServer):
         self.index_service = IndexService(self)
         # The newest inline completion per document: a newer one stops the older.
         self.inline_requests: dict[str, RequestControl] = {}
+        # One URL of each API the workspace's code calls most (features/file_apis.py).
+        self.workspace_urls: tuple[str, ...] = ()
         self.model_failure_reported = False
         self.adapter_reported = False
         self.no_index_reported = False

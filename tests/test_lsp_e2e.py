@@ -156,6 +156,25 @@ async def test_a_comment_that_names_no_api_asks_for_the_one_its_file_calls(clien
 
 
 @pytest.mark.asyncio
+async def test_a_new_file_asks_for_the_api_the_workspace_calls(lsp_env, workspace):
+    """The workspace's code calls the bookshop; in a new file that calls nothing, "add a new
+    entry" (the petstore's create in this workspace when nothing else is known) is the
+    bookshop's."""
+    (workspace / "client.py").write_text(
+        'import requests\n\nBOOKS = "https://eu.bookshop.example/api/books"\n'
+    )
+    client = await start(lsp_env, workspace, "neovim")
+    try:
+        await wait_for(lambda: any("APIs' hosts" in m.message for m in client.log_messages))
+        text = "# add a new entry\n"
+        uri = open_doc(client, workspace, "new.py", "python", text)
+        titles = [a.title for a in await actions_at(client, uri, 0)]
+        assert titles[0] == "Insert API call: POST /books (Bookshop API)", titles
+    finally:
+        await client.shutdown_session()
+
+
+@pytest.mark.asyncio
 async def test_code_action_in_javascript_go_and_shell(client, workspace):
     js = "// add a book titled 'Dune' to the catalogue\n"
     uri = open_doc(client, workspace, "shop.js", "javascript", js)

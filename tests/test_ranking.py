@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from apicall.index.api_words import API_WORDS_FILE, ApiWords
 from apicall.index.builder import discover_spec_files, ingest
+from apicall.index.discovery import workspace_urls
 from apicall.index.embed import TRAINED_TABLE_NAME, TRAINED_TABLE_PREFIX, stale_retriever_message
 from apicall.index.engine import Engine, SuggestRequest
 from apicall.index.layered import OVERLAY_RESERVE, LayeredIndex
@@ -308,6 +309,22 @@ def test_the_urls_a_file_calls_are_read_from_its_string_literals():
     )
     many = "\n".join(f'u = "https://h{i}.example/x"' for i in range(40))
     assert len(urls_in(many)) == URLS_READ
+
+
+def test_the_apis_a_workspace_calls_are_its_source_files_most_called_hosts(tmp_path):
+    (tmp_path / "billing.py").write_text('r = requests.get("https://api.stripe.com/v1/charges")\n')
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "pay.js").write_text(
+        'fetch("https://api.stripe.com/v1/customers");\nfetch("https://slack.com/api/chat.postMessage");\n'
+    )
+    (tmp_path / "notes.txt").write_text('"https://api.notes.example/v1"\n')  # not source code
+    (tmp_path / "node_modules").mkdir()  # a tool folder is not the project's code
+    (tmp_path / "node_modules" / "dep.js").write_text('fetch("https://api.dep.example/x");\n')
+    assert workspace_urls([tmp_path]) == (
+        "https://api.stripe.com/v1/charges",  # called from two files
+        "https://slack.com/api/chat.postMessage",
+    )
+    assert workspace_urls([]) == ()
 
 
 def test_a_templated_server_serves_the_hosts_its_variables_stand_for():

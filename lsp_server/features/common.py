@@ -11,11 +11,11 @@ from apicall.index.languages import language as language_table
 from apicall.index.languages import target_of
 from apicall.index.records import OperationRecord
 from apicall.index.render.render import render
-from apicall.index.urlmatch import urls_in
 from lsprotocol import types
 
 from ..comments import CommentBlock
 from ..edits import import_insertion, snippet_insertion
+from .file_apis import urls_called
 
 if TYPE_CHECKING:
     from apicall.index.control import RequestControl
@@ -45,7 +45,7 @@ def suggest_request(
         k=ls.config.candidates,
         fill=fill and ls.config.fill_arguments,
         workspace_specs=frozenset(ls.workspace_spec_keys),
-        file_urls=urls_in(document.source),
+        file_urls=urls_called(ls, document),
         only_specs=ls.spec_filter(),
     )
 

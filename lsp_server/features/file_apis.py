@@ -1,18 +1,43 @@
-"""The APIs a file already calls, read when it opens: a comment that names no API ranks them
-first (`SuggestRequest.file_urls`), and mapping the file's URLs to their specs takes a keyword
-search per host, which the first code-action list would otherwise wait on."""
+"""The APIs a file and its workspace already call: a comment that names no API ranks them first
+(`SuggestRequest.file_urls`). The workspace's code is read when the server starts, and each
+file's URLs when it opens; mapping URLs to their specs takes a keyword search per host, done then in the
+background so that the first code-action list does not wait on it."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from apicall.index.discovery import workspace_urls
 from apicall.index.urlmatch import urls_in
 from lsprotocol import types
 
 from ..server import isolated
 
 if TYPE_CHECKING:
+    from pygls.workspace import TextDocument
+
     from ..server import ApicallServer
+
+
+def urls_called(ls: ApicallServer, document: TextDocument) -> tuple[str, ...]:
+    """The file's own URLs, then the workspace's."""
+    return tuple(dict.fromkeys(urls_in(document.source) + ls.workspace_urls))
+
+
+async def read_workspace_urls(ls: ApicallServer) -> None:
+    """The workspace's APIs, read off the event loop, their specs mapped in the same go."""
+    folders = ls.workspace_folders()
+
+    def read(_control: object) -> tuple[str, ...]:
+        urls = workspace_urls(folders)
+        engine = ls.engine  # the one the server opened, if it has; none is opened here
+        if engine is not None:
+            engine.specs_called_by(urls)
+        return urls
+
+    ls.workspace_urls = await ls.in_thread(read, budget_s=120)
+    if ls.workspace_urls:
+        ls.log(f"apicall: the workspace's code calls {len(ls.workspace_urls)} APIs' hosts")
 
 
 def register(server: ApicallServer) -> None:

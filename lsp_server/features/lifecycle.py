@@ -12,6 +12,7 @@ from ..config import CONFIG_SECTION, parse_config
 # A runtime import: pygls resolves the annotations of command handlers when a command comes
 # with arguments, and a name imported only for type checking fails there.
 from ..server import ApicallServer
+from .file_apis import read_workspace_urls
 from .workspace import watch_spec_files
 
 
@@ -38,6 +39,7 @@ def register(server: ApicallServer) -> None:
             shipped_picker()
 
         ls.spawn(ls.in_thread(open_engine_and_picker, budget_s=120))
+        ls.spawn(read_workspace_urls(ls))
         await watch_spec_files(ls)
         ls.spawn(ls.index_service.watch_index())
         if ls.config.workspace_specs:
