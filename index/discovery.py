@@ -5,6 +5,7 @@ a workspace's code already calls, by the same walk."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections import Counter
@@ -23,7 +24,9 @@ SPEC_NAME = re.compile(r"(openapi|swagger|api)", re.I)
 SPEC_CONTENT = re.compile(rb"""^\s*["']?(openapi|swagger)["']?\s*:""", re.M)
 
 
-SOURCE_BYTES_READ = 256 * 1024  # of each source file, for the URLs its code calls
+# Of a workspace's source files, for the URLs their code calls: bounded for a huge workspace.
+SOURCE_FILES_READ = 2_000
+SOURCE_BYTES_READ = 64 * 1024
 
 
 def walk_spec_candidates(folder: Path, limit: int | None = None) -> Iterator[Path]:
@@ -49,22 +52,26 @@ def _walk(folder: Path, limit: int | None) -> Iterator[Path]:
 
 def workspace_urls(folders: Iterable[Path]) -> tuple[str, ...]:
     """The APIs a workspace's code calls: one URL of each of the hosts that the most source
-    files (of a language apicall writes) call in their string literals, at most URLS_READ."""
+    files (of a language apicall writes; the first SOURCE_FILES_READ in name order) call in
+    their string literals, at most URLS_READ."""
     files_calling: Counter[str] = Counter()
     first_url: dict[str, str] = {}
-    for folder in folders:
-        for path in _walk(folder, MAX_WORKSPACE_FILES):
-            if language_of_path(path) is None:
-                continue
-            try:
-                with path.open("rb") as handle:
-                    text = handle.read(SOURCE_BYTES_READ).decode("utf-8", errors="replace")
-            except OSError:
-                continue
-            for url in urls_in(text):
-                host = host_of(url) or url  # urls_in keeps only URLs with a host
-                first_url.setdefault(host, url)
-                files_calling[host] += 1
+    sources = (
+        path
+        for folder in folders
+        for path in _walk(folder, MAX_WORKSPACE_FILES)
+        if language_of_path(path) is not None
+    )
+    for path in itertools.islice(sources, SOURCE_FILES_READ):
+        try:
+            with path.open("rb") as handle:
+                text = handle.read(SOURCE_BYTES_READ).decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        for url in urls_in(text):
+            host = host_of(url) or url  # urls_in keeps only URLs with a host
+            first_url.setdefault(host, url)
+            files_calling[host] += 1
     return tuple(first_url[host] for host, _ in files_calling.most_common(URLS_READ))
 
 

@@ -5,6 +5,7 @@ background so that the first code-action list does not wait on it."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from apicall.index.discovery import workspace_urls
@@ -25,17 +26,18 @@ def urls_called(ls: ApicallServer, document: TextDocument) -> tuple[str, ...]:
 
 
 async def read_workspace_urls(ls: ApicallServer) -> None:
-    """The workspace's APIs, read off the event loop, their specs mapped in the same go."""
+    """The workspace's APIs, read on a thread of their own (a large workspace takes seconds,
+    and the request threads stay free), their specs mapped in the same go."""
     folders = ls.workspace_folders()
 
-    def read(_control: object) -> tuple[str, ...]:
+    def read() -> tuple[str, ...]:
         urls = workspace_urls(folders)
         engine = ls.engine  # the one the server opened, if it has; none is opened here
         if engine is not None:
             engine.specs_called_by(urls)
         return urls
 
-    ls.workspace_urls = await ls.in_thread(read, budget_s=120)
+    ls.workspace_urls = await asyncio.to_thread(read)
     if ls.workspace_urls:
         ls.log(f"apicall: the workspace's code calls {len(ls.workspace_urls)} APIs' hosts")
 
