@@ -465,6 +465,14 @@ def rerank(
     )
     scores = reranker.scores(features)
     ranked = sorted(zip(hits, scores.tolist(), strict=True), key=lambda pair: -pair[1])
+    if workspace_specs:
+        # Whether a comment asks for a call at all is the comment's: the workspace raises its
+        # specs' scores, and read into relevance it would offer "TODO: refactor this" a call
+        # in every file that calls an API. The threshold was chosen without a workspace.
+        features = candidate_features(
+            Query.of(instruction), hits, embedder, frozenset(), reranker.api_words
+        )
+        scores = reranker.scores(features)
     relevance = reranker.relevance_of(features, scores, embedder.embed([instruction])[0])
     candidates = _one_per_operation(ranked, workspace_specs)
     if cross_encoder is not None:

@@ -287,6 +287,20 @@ def test_a_comment_that_asks_for_no_call_gets_none(real_index):
     assert engine.offer(SuggestRequest("list the 10 newest Stripe charges", k=3))
 
 
+@pytest.mark.corpus
+def test_a_file_that_calls_an_api_does_not_make_a_note_a_request(real_index):
+    """The file's API ranks its operations first, but whether a comment asks for a call at all
+    is read as if the file called nothing: a note in a file that calls Stripe stays a note.
+    (With the file's specs read into relevance, this comment was offered a call.)"""
+    engine = Engine(open_for_search(real_index / "idx"))
+    stripe = ("https://api.stripe.com/v1/customers",)
+    note = "truncate long titles to 80 chars with ellipsis"
+    assert engine.offer(SuggestRequest(note, k=3)) == []
+    assert engine.offer(SuggestRequest(note, k=3, file_urls=stripe)) == []
+    ranking = engine.rank(SuggestRequest("list the 10 newest charges", k=3, file_urls=stripe))
+    assert ranking.relevant(engine.threshold(SuggestRequest("x")))
+
+
 def test_an_index_of_an_earlier_retriever_is_named_in_one_line():
     assert stale_retriever_message(TRAINED_TABLE_NAME) is None
     assert stale_retriever_message("static:" + TRAINED_TABLE_NAME) is None  # as indexes say
