@@ -68,7 +68,12 @@ async def _list_in_calling_file(client, round_: int, number: int) -> float:
     API (its URL's spec is mapped when the file opens, and the list asks for it)."""
     url = CALLED_URLS[number % len(CALLED_URLS)]
     uri = f"file:///bench/{round_}_{number}_calls.py"
-    text = f'import requests\n\nfound = requests.get("{url}")\n# {COMMENTS[number]}\n'
+    _open(client, uri, f'import requests\n\nfound = requests.get("{url}")\n# {COMMENTS[number]}\n')
+    ms, _ = await timed(_code_actions(client, uri, line=3))
+    return ms
+
+
+def _open(client, uri: str, text: str) -> None:
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
             text_document=types.TextDocumentItem(
@@ -76,19 +81,17 @@ async def _list_in_calling_file(client, round_: int, number: int) -> float:
             )
         )
     )
-    ms, _ = await timed(
-        client.text_document_code_action_async(
-            types.CodeActionParams(
-                text_document=types.TextDocumentIdentifier(uri=uri),
-                range=types.Range(
-                    start=types.Position(line=3, character=2),
-                    end=types.Position(line=3, character=2),
-                ),
-                context=types.CodeActionContext(diagnostics=[]),
-            )
+
+
+def _code_actions(client, uri: str, line: int):
+    at = types.Position(line=line, character=2)
+    return client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=at, end=at),
+            context=types.CodeActionContext(diagnostics=[]),
         )
     )
-    return ms
 
 
 async def timed(coroutine) -> tuple[float, object]:
@@ -123,26 +126,9 @@ async def run(index: Path, rounds: int) -> dict[str, list[float]]:
         for number, comment in enumerate(COMMENTS):
             uri = f"file:///bench/{round_}_{number}.py"
             text = f"# {comment}\n\n"
-            client.text_document_did_open(
-                types.DidOpenTextDocumentParams(
-                    text_document=types.TextDocumentItem(
-                        uri=uri, language_id="python", version=1, text=text
-                    )
-                )
-            )
+            _open(client, uri, text)
             doc = types.TextDocumentIdentifier(uri=uri)
-            ms, actions = await timed(
-                client.text_document_code_action_async(
-                    types.CodeActionParams(
-                        text_document=doc,
-                        range=types.Range(
-                            start=types.Position(line=0, character=2),
-                            end=types.Position(line=0, character=2),
-                        ),
-                        context=types.CodeActionContext(diagnostics=[]),
-                    )
-                )
-            )
+            ms, actions = await timed(_code_actions(client, uri, line=0))
             results["list"].append(ms)
             results["list_calling"].append(await _list_in_calling_file(client, round_, number))
             if actions:

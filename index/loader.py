@@ -87,14 +87,22 @@ def _refuse_deep_yaml(text: str, name: str) -> None:
     """Refuse YAML nested deeper than MAX_NESTING before building it: PyYAML composes nodes
     recursively and a document nested ~100,000 levels overflows the C stack (SIGSEGV), which no
     exception handler catches. The event stream is produced without recursion."""
+    too_deep = f"{name}: YAML nested deeper than {MAX_NESTING} levels"
     depth = 0
-    for event in yaml.parse(text, Loader=_YamlLoader):
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            depth += 1
-            if depth > MAX_NESTING:
-                raise SpecLoadError(f"{name}: YAML nested deeper than {MAX_NESTING} levels")
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=_YamlLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise SpecLoadError(too_deep)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # libyaml 0.2.6 (PyYAML 6.0.4's wheels) stops a scan past its own limit, deeper than
+        # ours: the same refusal, said the same way whichever PyYAML is installed.
+        if "maximum nesting depth" in str(exc.problem):
+            raise SpecLoadError(too_deep) from None
+        raise
 
 
 def _normalise_yaml(doc: Any, name: str) -> Any:
