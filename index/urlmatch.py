@@ -5,7 +5,7 @@ comment that does not name one asks for)."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
+from urllib.parse import ParseResult, urlparse
 
 from .layered import OperationIndex, SearchHit
 from .records import OperationRecord
@@ -56,10 +56,11 @@ def specs_called(store: OperationIndex, url: str) -> frozenset[str]:
     found = _url_hits(store, url)
     if found is None:
         return frozenset()
-    hostname, hits = found
-    best = _best_match(url, hostname, hits, None)
+    parsed, hits = found
+    best = _best_match(parsed, hits, None)
     if best is not None and best[0] >= 0:  # matched on its host, or the URL names none
         return frozenset([best[1].row["spec_key"]])
+    hostname = parsed.hostname
     if not hostname:
         return frozenset()
     specs = {hit.row["spec_key"] for hit in hits if serves_host(hit.row["servers"], hostname)}
@@ -91,8 +92,8 @@ def _label_fits(template: str, label: str) -> bool:
     return re.fullmatch("[^.]+".join(map(re.escape, literals)), label) is not None
 
 
-def _url_hits(store: OperationIndex, url: str) -> tuple[str, list[SearchHit]] | None:
-    """The URL's host and the operations a keyword search of its host and path words finds."""
+def _url_hits(store: OperationIndex, url: str) -> tuple[ParseResult, list[SearchHit]] | None:
+    """The parsed URL and the operations a keyword search of its host and path words finds."""
     try:
         parsed = urlparse(url)
         hostname = parsed.hostname or ""
@@ -104,7 +105,7 @@ def _url_hits(store: OperationIndex, url: str) -> tuple[str, list[SearchHit]] | 
     words = keyword_query(" ".join([*host_words, *segments]))
     if not words:
         return None
-    return hostname, store.search_keyword(words, 50, SUMMARY_COLUMNS)
+    return parsed, store.search_keyword(words, 50, SUMMARY_COLUMNS)
 
 
 def match_url(store: OperationIndex, url: str, method: str | None = None) -> OperationRecord | None:
@@ -112,19 +113,19 @@ def match_url(store: OperationIndex, url: str, method: str | None = None) -> Ope
     found = _url_hits(store, url)
     if found is None:
         return None
-    best = _best_match(url, *found, method)
+    best = _best_match(*found, method)
     # The search rows carry the servers; only the chosen operation needs its whole row.
     row = store.get_operation(best[1].row["id"]) if best else None
     return OperationRecord.from_row(row) if row else None
 
 
 def _best_match(
-    url: str, hostname: str, hits: list[SearchHit], method: str | None
+    parsed: ParseResult, hits: list[SearchHit], method: str | None
 ) -> tuple[int, SearchHit] | None:
     """The hit whose path template matches the URL's path with the most literal characters,
     less 1000 where its servers are not the URL's host."""
-    parsed = urlparse(url)
-    path = parsed.path or url
+    hostname = parsed.hostname or ""  # parsed once already by _url_hits: it cannot raise now
+    path = parsed.path or parsed.geturl()
     candidates = [path, f"{path}#{parsed.fragment}"] if parsed.fragment else [path]
     best: tuple[int, SearchHit] | None = None
     for hit in hits:

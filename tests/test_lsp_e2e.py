@@ -174,6 +174,57 @@ async def test_a_new_file_asks_for_the_api_the_workspace_calls(lsp_env, workspac
         await client.shutdown_session()
 
 
+TICKETS_SPEC = """openapi: 3.0.3
+info: {title: Helpdesk Tickets API, version: "1.0"}
+servers: [{url: "https://helpdesk.example/api"}]
+paths:
+  /tickets:
+    post:
+      operationId: openTicket
+      summary: Open a support ticket
+      responses: {"201": {description: opened}}
+"""
+
+
+@pytest.mark.asyncio
+async def test_a_workspace_folder_added_later_is_read(lsp_env, workspace, tmp_path):
+    """A folder added after start (VS Code's "Add Folder to Workspace") counts like the first
+    ones: the APIs its code calls and the specs it holds; the first folder's specs stay."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "client.py").write_text('BOOKS = "https://eu.bookshop.example/api/books"\n')
+    (other / "helpdesk-openapi.yaml").write_text(TICKETS_SPEC)
+    client = await start(lsp_env, workspace, "visual-studio-code")
+    try:
+        await wait_for(lambda: any("workspace specs:" in m.message for m in client.log_messages))
+        comments = {
+            "add a new entry": "POST /books (Bookshop API)",  # the new folder's code calls it
+            "open a support ticket": "POST /tickets (Helpdesk Tickets API)",  # its spec
+            "get the stock level of sku ABC-1": "GET /stock/{sku} (Warehouse Inventory API)",
+        }
+        # Comments apart (code between them), not one comment of three lines.
+        text = "".join(f"# {c}\nx = 1\n" for c in comments)
+        uri = open_doc(client, workspace, "new.py", "python", text)
+        titles = [a.title for a in await actions_at(client, uri, 0)]
+        assert titles[0] == "Insert API call: POST /pet (Swagger Petstore)", titles
+        client.workspace_did_change_workspace_folders(
+            types.DidChangeWorkspaceFoldersParams(
+                event=types.WorkspaceFoldersChangeEvent(
+                    added=[types.WorkspaceFolder(uri=other.as_uri(), name="other")], removed=[]
+                )
+            )
+        )
+        await wait_for(lambda: any("APIs' hosts" in m.message for m in client.log_messages))
+        await wait_for(
+            lambda: sum("workspace specs:" in m.message for m in client.log_messages) >= 2
+        )
+        for line, expected in enumerate(comments.values()):
+            titles = [a.title for a in await actions_at(client, uri, 2 * line)]
+            assert titles and titles[0] == f"Insert API call: {expected}", titles
+    finally:
+        await client.shutdown_session()
+
+
 @pytest.mark.asyncio
 async def test_code_action_in_javascript_go_and_shell(client, workspace):
     js = "// add a book titled 'Dune' to the catalogue\n"

@@ -9,7 +9,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from apicall.index.discovery import workspace_urls
-from apicall.index.urlmatch import urls_in
+from apicall.index.urlmatch import host_of, urls_in
 from lsprotocol import types
 
 from ..server import isolated
@@ -21,8 +21,12 @@ if TYPE_CHECKING:
 
 
 def urls_called(ls: ApicallServer, document: TextDocument) -> tuple[str, ...]:
-    """The file's own URLs, then the workspace's."""
-    return tuple(dict.fromkeys(urls_in(document.source) + ls.workspace_urls))
+    """The file's own URLs, then the workspace's: one URL a host, the file's first (a host's
+    URLs all name the same specs, and each URL is one lookup)."""
+    by_host: dict[str | None, str] = {}
+    for url in urls_in(document.source) + ls.workspace_urls:
+        by_host.setdefault(host_of(url), url)
+    return tuple(by_host.values())
 
 
 async def read_workspace_urls(ls: ApicallServer) -> None:

@@ -18,6 +18,7 @@ from ..server import (
     ApicallServer,
     isolated,
 )
+from .file_apis import read_workspace_urls
 
 WATCH_GLOB = "**/*.{json,yaml,yml}"
 
@@ -66,6 +67,19 @@ def register(server: ApicallServer) -> None:
                     ls.index_service.submit([path], "remove")
             elif looks_like_spec(path):
                 ls.index_service.submit([path])
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    @isolated(default=None)
+    async def did_change_workspace_folders(
+        ls: ApicallServer, params: types.DidChangeWorkspaceFoldersParams
+    ) -> None:
+        # pygls has changed ls.workspace's folders before this runs. The overlay belongs to
+        # one set of folders (overlay_dir_for), so the index is opened again for the new set.
+        ls.spawn(read_workspace_urls(ls))
+        if ls.config.workspace_specs:
+            ls.reset_index()
+            ls.index_service.submit(scan=True)
+            ls.spawn(ls.in_thread(lambda _c: ls.open_engine(), budget_s=120))
 
     @server.command("apicall.server.indexWorkspace")
     async def index_workspace_command(ls: ApicallServer, *args: Any) -> dict[str, int]:
