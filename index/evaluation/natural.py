@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine import Engine, SuggestRequest
+from ..learning.data import Operation
+from ..learning.reranker import answer_rank
 
 NATURAL_QUERIES = Path(__file__).with_name("natural.jsonl")
 
@@ -32,23 +34,22 @@ def load_queries(path: Path = NATURAL_QUERIES) -> list[NaturalQuery]:
 
 
 def run_queries(engine: Engine, queries: list[NaturalQuery], k: int = 3) -> list[NaturalOutcome]:
-    """Each query against the whole index; only queries whose spec is indexed are scored."""
-    indexed = {s["spec_key"] for s in engine.searcher.store.specs()}
+    """Each query against the whole index; only queries whose spec is indexed are scored. The
+    answer is found as the dev split's is (index/learning/reranker.answer_rank): the operation,
+    or the same call in a copy of its spec (Spotify's spec and its fixed copy)."""
+    api_of = {s["spec_key"]: s["api_name"] for s in engine.searcher.store.specs()}
     outcomes = []
     for query in queries:
-        if not any(key.endswith("/" + query.spec) or key == query.spec for key in indexed):
+        key = next((key for key in api_of if _same_spec(key, query.spec)), None)
+        if key is None:
             continue
-        ranked = engine.candidates(SuggestRequest(query.instruction, target="shell_curl", k=k))
-        rank = next(
-            (
-                i + 1
-                for i, (hit, _) in enumerate(ranked[:k])
-                if _same_spec(hit.spec, query.spec)
-                and (hit.method, hit.path) == (query.method, query.path)
-            ),
-            None,
+        operation = Operation(
+            "natural", query.spec, api_of[key], query.method, query.path, "", "", ""
         )
-        top = ranked[0][0] if ranked else None
+        ranked = engine.candidates(SuggestRequest(query.instruction, target="shell_curl", k=k))
+        hits = [hit for hit, _ in ranked[:k]]
+        rank = answer_rank(hits, operation, engine.searcher)
+        top = hits[0] if hits else None
         chosen = f"{top.method} {top.path} ({top.spec.split('@', 1)[-1]})" if top else "-"
         outcomes.append(NaturalOutcome(query, rank, chosen))
     return outcomes
