@@ -199,6 +199,15 @@ class ApicallServer(LanguageServer):
         self.engine = None
         self.no_index_reported = False
 
+    def reopen_index(self) -> None:
+        """After the index or the workspace's folders changed: the overlay belongs to one index
+        and one set of folders (overlay_dir_for), so the workspace is indexed again for the new
+        ones, and the engine opened again in the background."""
+        self.reset_index()
+        if self.config.workspace_specs:
+            self.index_service.submit(scan=True)
+        self.spawn(self.in_thread(lambda _c: self.open_engine(), budget_s=120))
+
     def spec_filter(self, spec_keys: Iterable[str] | None = None) -> frozenset[str] | None:
         """With the catalog off, only the workspace's own specs (`spec_keys`, else the current
         ones) are offered."""

@@ -100,11 +100,7 @@ def apply_settings(ls: ApicallServer, raw: Any) -> None:
             "apicall: invalid settings, defaults kept for: " + "; ".join(errors),
         )
     if (config.index_dir, config.workspace_specs) != (before.index_dir, before.workspace_specs):
-        ls.reset_index()
-        # The overlay belongs to one index: the workspace is indexed again for the new one.
-        if config.workspace_specs:
-            ls.index_service.submit(scan=True)
-        ls.spawn(ls.in_thread(lambda _c: ls.open_engine(), budget_s=120))
+        ls.reopen_index()
     if (config.model_path, config.n_gpu_layers, config.fill_arguments) != (
         before.model_path,
         before.n_gpu_layers,

@@ -73,13 +73,10 @@ def register(server: ApicallServer) -> None:
     async def did_change_workspace_folders(
         ls: ApicallServer, params: types.DidChangeWorkspaceFoldersParams
     ) -> None:
-        # pygls has changed ls.workspace's folders before this runs. The overlay belongs to
-        # one set of folders (overlay_dir_for), so the index is opened again for the new set.
+        # pygls has changed ls.workspace's folders before this runs.
         ls.spawn(read_workspace_urls(ls))
         if ls.config.workspace_specs:
-            ls.reset_index()
-            ls.index_service.submit(scan=True)
-            ls.spawn(ls.in_thread(lambda _c: ls.open_engine(), budget_s=120))
+            ls.reopen_index()
 
     @server.command("apicall.server.indexWorkspace")
     async def index_workspace_command(ls: ApicallServer, *args: Any) -> dict[str, int]:
